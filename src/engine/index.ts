@@ -1,0 +1,15 @@
+export type {
+  Engine,
+  EngineSocket,
+  Frame,
+  Message,
+  ReceiveHandler,
+  Sendable,
+  SocketEvent,
+  SocketEventType,
+  SocketType,
+} from './types';
+export type { SocketOptionsByType, ZmqOptions } from './options';
+export { libzmqEngine } from './libzmq';
+export { engines, getDefaultEngine, setDefaultEngine, resolveEngine } from './registry';
+export type { EngineName } from './registry';

@@ -1,0 +1,187 @@
+import * as zmq from 'zeromq';
+import type {
+  EngineSocket,
+  Frame,
+  ReceiveHandler,
+  Sendable,
+  SocketEvent,
+  SocketType,
+} from '../types';
+import { toSocketEvent } from './events';
+
+/** The zeromq.js class behind each socket type. */
+const classes: Record<SocketType, new (options?: object) => zmq.Socket> = {
+  pair: zmq.Pair,
+  pub: zmq.Publisher,
+  sub: zmq.Subscriber,
+  xpub: zmq.XPublisher,
+  xsub: zmq.XSubscriber,
+  req: zmq.Request,
+  rep: zmq.Reply,
+  dealer: zmq.Dealer,
+  router: zmq.Router,
+  push: zmq.Push,
+  pull: zmq.Pull,
+};
+
+/** What a zeromq.js socket may have, whatever its type. */
+type AnySocket = zmq.Socket &
+  Partial<zmq.Readable & zmq.Writable> & {
+    subscribe?(...prefixes: Frame[]): void;
+    unsubscribe?(...prefixes: Frame[]): void;
+  };
+
+/**
+ * An {@link EngineSocket} on a zeromq.js socket. zeromq.js allows one pending
+ * `send()` and one pending `receive()` per socket (a second throws EBUSY
+ * synchronously), so this class runs exactly one receive loop and relies on
+ * its caller for one send at a time.
+ */
+export class LibzmqSocket implements EngineSocket {
+  private readonly socket: AnySocket;
+  private readonly bound = new Set<string>();
+  private readonly connected = new Set<string>();
+  private handler: ReceiveHandler | undefined;
+  private reading = false;
+  private loopRunning = false;
+  private sendDone: ((err?: Error) => void) | undefined;
+  private listeners: Set<(event: SocketEvent) => void> | undefined;
+
+  constructor(
+    readonly type: SocketType,
+    options: Record<string, unknown>,
+    context?: zmq.Context,
+  ) {
+    this.socket = new classes[type](context ? { ...options, context } : options) as AnySocket;
+  }
+
+  get bindings(): readonly string[] {
+    return [...this.bound];
+  }
+
+  get connections(): readonly string[] {
+    return [...this.connected];
+  }
+
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  async bind(endpoint: string): Promise<string> {
+    await this.socket.bind(endpoint);
+    // lastEndpoint holds the resolved address (`*` ports filled in).
+    const resolved = this.socket.lastEndpoint ?? endpoint;
+    this.bound.add(resolved);
+    return resolved;
+  }
+
+  async unbind(endpoint: string): Promise<void> {
+    await this.socket.unbind(endpoint);
+    this.bound.delete(endpoint);
+  }
+
+  connect(endpoint: string): void {
+    this.socket.connect(endpoint);
+    this.connected.add(endpoint);
+  }
+
+  disconnect(endpoint: string): void {
+    this.socket.disconnect(endpoint);
+    this.connected.delete(endpoint);
+  }
+
+  send(msg: Sendable, done: (err?: Error) => void): void {
+    this.sendDone = done;
+    let pending: Promise<void>;
+    try {
+      // zeromq.js accepts a frame or a list of frames as they are.
+      pending = this.socket.send!(msg as zmq.MessageLike[]);
+    } catch (err) {
+      this.sendDone = undefined;
+      done(err as Error);
+      return;
+    }
+    pending.then(this.onSent, this.onSendFailed);
+  }
+
+  private readonly onSent = (): void => {
+    const done = this.sendDone!;
+    this.sendDone = undefined;
+    done();
+  };
+
+  private readonly onSendFailed = (err: Error): void => {
+    const done = this.sendDone!;
+    this.sendDone = undefined;
+    done(err);
+  };
+
+  startReceive(handler: ReceiveHandler): void {
+    this.handler = handler;
+    this.reading = true;
+    if (!this.loopRunning) void this.readLoop();
+  }
+
+  pauseReceive(): void {
+    this.reading = false;
+  }
+
+  private async readLoop(): Promise<void> {
+    this.loopRunning = true;
+    try {
+      while (this.reading && !this.socket.closed) {
+        const msg = await this.socket.receive!();
+        this.handler!.message(msg);
+      }
+    } catch (err) {
+      // A close while a receive is pending rejects it: that is the end, not a failure.
+      if (!this.socket.closed) this.handler?.error(err as Error);
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  addTopic(topic: Frame): void {
+    this.subscriber().subscribe!(topic);
+  }
+
+  removeTopic(topic: Frame): void {
+    this.subscriber().unsubscribe!(topic);
+  }
+
+  private subscriber(): AnySocket {
+    if (!this.socket.subscribe) throw new TypeError(`rxzmq: a ${this.type} socket has no topic filter`);
+    return this.socket;
+  }
+
+  monitor(listener: (event: SocketEvent) => void): () => void {
+    if (!this.listeners) {
+      this.listeners = new Set();
+      void this.monitorLoop(this.socket.events, this.listeners);
+    }
+    this.listeners.add(listener);
+    return () => this.listeners?.delete(listener);
+  }
+
+  private async monitorLoop(
+    observer: zmq.Observer,
+    listeners: Set<(event: SocketEvent) => void>,
+  ): Promise<void> {
+    try {
+      while (!observer.closed) {
+        const event = toSocketEvent(await observer.receive());
+        for (const listener of listeners) listener(event);
+      }
+    } catch {
+      // The observer closes with its socket; its pending receive then rejects.
+    }
+  }
+
+  close(linger?: number): void {
+    if (this.socket.closed) return;
+    if (linger !== undefined) this.socket.linger = linger;
+    this.socket.close();
+    this.bound.clear();
+    this.connected.clear();
+  }
+}

@@ -1,0 +1,37 @@
+import { libzmqEngine } from './libzmq';
+import type { Engine } from './types';
+
+/** The engines rxzmq ships, by name. The zmtp engine joins this list. */
+export const engines = { libzmq: libzmqEngine } as const;
+
+/** The name of a shipped engine. */
+export type EngineName = keyof typeof engines;
+
+let defaultEngine: Engine = libzmqEngine;
+
+/** The engine used by sockets that do not name one. */
+export function getDefaultEngine(): Engine {
+  return defaultEngine;
+}
+
+/**
+ * Sets the process-wide default engine.
+ *
+ * ## Example
+ * ```ts
+ * import { setDefaultEngine } from 'rxzmq';
+ * setDefaultEngine('libzmq');
+ * ```
+ */
+export function setDefaultEngine(engine: EngineName | Engine): void {
+  defaultEngine = resolveEngine(engine);
+}
+
+/** Turns an engine name (or an engine) into an engine; undefined gives the default. */
+export function resolveEngine(engine: EngineName | Engine | undefined): Engine {
+  if (engine === undefined) return defaultEngine;
+  if (typeof engine !== 'string') return engine;
+  const found = (engines as Record<string, Engine>)[engine];
+  if (!found) throw new TypeError(`rxzmq: unknown engine '${engine}' (known: ${Object.keys(engines).join(', ')})`);
+  return found;
+}

@@ -1,0 +1,83 @@
+import { Observable, Subject, type Subscriber } from 'rxjs';
+import type { EngineSocket, Message, ReceiveHandler } from '../engine';
+import { ReceiveError, detailsOf, messageOf } from './errors';
+
+/**
+ * The receiving half of a socket: one read loop shared by every subscriber.
+ *
+ * It reads from the engine only while someone is subscribed and nobody has
+ * asked to hold reading (demand-driven consumers do, see `hold()`); with no
+ * reader, messages wait in the engine, bounded by its receive high-water
+ * mark. A message that arrives after reading stopped (an engine may have had
+ * one read in flight) is kept and handed to the next subscriber, so nothing
+ * read is lost.
+ */
+export class Receiver implements ReceiveHandler {
+  private readonly subject = new Subject<Message>();
+  private readonly kept: Message[] = [];
+  private subscribers = 0;
+  private holds = 0;
+  private reading = false;
+  private ended = false;
+
+  readonly messages$: Observable<Message> = new Observable((subscriber) => this.attach(subscriber));
+
+  constructor(private readonly engine: EngineSocket) {}
+
+  /** Stops reading until `release()`: the caller has all it can handle. */
+  hold(): void {
+    this.holds++;
+    this.update();
+  }
+
+  /** Undoes one `hold()`. */
+  release(): void {
+    this.holds--;
+    this.update();
+  }
+
+  /** The socket closed: complete every subscriber. */
+  complete(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.subject.complete();
+  }
+
+  /** The socket failed: error every subscriber, now and later. */
+  fail(err: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.subject.error(err);
+  }
+
+  // ReceiveHandler, called by the engine.
+  message(msg: Message): void {
+    if (this.subscribers === 0) this.kept.push(msg);
+    else this.subject.next(msg);
+  }
+
+  error(err: unknown): void {
+    this.fail(new ReceiveError(`rxzmq: receive failed: ${messageOf(err)}`, detailsOf(err)));
+  }
+
+  private attach(subscriber: Subscriber<Message>): () => void {
+    const subscription = this.subject.subscribe(subscriber);
+    if (this.ended) return () => subscription.unsubscribe();
+    this.subscribers++;
+    while (this.kept.length > 0 && !subscriber.closed) this.subject.next(this.kept.shift()!);
+    this.update();
+    return () => {
+      subscription.unsubscribe();
+      this.subscribers--;
+      this.update();
+    };
+  }
+
+  private update(): void {
+    const want = this.subscribers > 0 && this.holds === 0 && !this.ended && !this.engine.closed;
+    if (want === this.reading) return;
+    this.reading = want;
+    if (want) this.engine.startReceive(this);
+    else if (!this.engine.closed) this.engine.pauseReceive();
+  }
+}

@@ -1,0 +1,125 @@
+import type { Observable, Observer } from 'rxjs';
+import type {
+  Engine,
+  EngineName,
+  Frame,
+  Message,
+  Sendable,
+  SocketEvent,
+  SocketType,
+  ZmqOptions,
+} from '../engine';
+import type { ConsumeConfig, ConsumeResult } from './consume';
+import type { Context } from './context';
+import type { ZmqError } from './errors';
+
+/** Options every rxzmq socket takes, on top of its type's libzmq options. */
+export interface CommonOptions {
+  /** Endpoint(s) to bind at creation, e.g. `'tcp://127.0.0.1:*'`. */
+  bind?: string | readonly string[];
+  /** Endpoint(s) to connect at creation. */
+  connect?: string | readonly string[];
+  /** The engine that moves bytes: a shipped engine's name or an engine. Default: the process default. */
+  engine?: EngineName | Engine;
+  /** The rxzmq {@link Context} that tracks the socket for `closeAll`-style shutdown. Default: `defaultContext`. */
+  context?: Context;
+  /**
+   * Messages rxzmq queues in front of the engine before it refuses (or, for
+   * PUB and XPUB, drops) more. Default: `sendHighWaterMark`, else 1000.
+   */
+  sendQueueHighWaterMark?: number;
+  /** `writable$` turns true again when the queue is down to this. Default: half the high mark. */
+  sendQueueLowWaterMark?: number;
+}
+
+/**
+ * The options of a socket type: `bind`/`connect`, rxzmq's own options, and
+ * that type's libzmq options with zeromq.js's names and types
+ * (`sendHighWaterMark`, `receiveHighWaterMark`, `linger`, `routingId`,
+ * `reconnectInterval`, `heartbeatInterval`, `curveServerKey`, ...).
+ *
+ * `linger` defaults to 1000 ms in rxzmq (libzmq's default, forever, would
+ * keep the process alive while a message waits for a peer that never comes).
+ */
+export type SocketOptions<T extends SocketType> = ZmqOptions<T> & CommonOptions;
+
+/** SUB and XSUB: the topics to receive. A SUB with no topic receives nothing. */
+export interface TopicOptions {
+  /** Topic prefixes to subscribe to at creation; `''` receives everything. */
+  topics?: Frame | readonly Frame[];
+}
+
+/** What every socket has: its lifecycle, endpoints and monitor. */
+export interface SocketBase<T extends SocketType = SocketType> extends AsyncDisposable {
+  /** The ZeroMQ socket type. */
+  readonly type: T;
+  /** Resolves once the binds and connects given at creation are done; rejects with a `BindError`/`ConnectError`. */
+  readonly ready: Promise<void>;
+  /** Resolves (never rejects) when the socket has closed, with the error that closed it, if any. */
+  readonly closed: Promise<Error | undefined>;
+  /** True once `close()` (or `complete()`/`error()`) has begun. */
+  readonly isClosed: boolean;
+  /** The endpoints bound now, resolved (`tcp://127.0.0.1:*` shows its port). */
+  readonly bindings: readonly string[];
+  /** The endpoints connected now. */
+  readonly connections: readonly string[];
+  /** The socket monitor as an Observable of typed events; started on first subscription. */
+  readonly events$: Observable<SocketEvent>;
+  /** Binds and resolves the real endpoint; rejects with `BindError`. */
+  bind(endpoint: string): Promise<string>;
+  /** Unbinds an endpoint as `bindings` shows it. */
+  unbind(endpoint: string): Promise<void>;
+  /** Connects (ZeroMQ connects in the background and reconnects by itself); throws `ConnectError` on a bad endpoint. */
+  connect(endpoint: string): void;
+  /** Disconnects a connected endpoint. */
+  disconnect(endpoint: string): void;
+  /**
+   * Closes now: queued messages not yet handed to the engine are rejected
+   * with `ClosedError`; those the engine holds get `linger` ms to leave.
+   * Completes every subscriber. Closing twice is harmless.
+   */
+  close(): Promise<void>;
+}
+
+/** The receiving half: a hot, shared Observable of multipart messages. */
+export interface Receiving extends Observable<Message>, AsyncIterable<Message> {
+  /**
+   * Demand-driven reading: `handler` runs on each message with at most
+   * `concurrency` in flight; the socket reads on only as handlers finish.
+   */
+  consume<R>(handler: (msg: Message) => ConsumeResult<R>, config?: ConsumeConfig): Observable<R>;
+}
+
+/** The sending half: an Observer of sendable messages, plus a lossless `send`. */
+export interface Sending extends Observer<Sendable> {
+  /** Queues a send; a full queue or failure is reported on `errors$`, never thrown. */
+  next(msg: Sendable): void;
+  /** Sends everything queued, then closes. */
+  complete(): void;
+  /** Closes at once (linger 0); queued messages are dropped. */
+  error(err: unknown): void;
+  /** Resolves when the engine has taken the message; rejects with `HighWaterMarkError`, `ClosedError` or `SendError`. */
+  send(msg: Sendable): Promise<void>;
+  /** False once the send queue reaches its high mark, true again at its low mark. */
+  readonly writable$: Observable<boolean>;
+  /** Failures of `next()` sends, which have no promise to carry them. Completes on close. */
+  readonly errors$: Observable<ZmqError>;
+  /** Messages waiting in the send queue. */
+  readonly queued: number;
+}
+
+/** SUB and XSUB: change topics after creation. */
+export interface Topics {
+  /** The topics subscribed now. */
+  readonly topics: readonly Frame[];
+  /** Subscribes to more topic prefixes (`''` for everything). */
+  addTopics(...topics: Frame[]): void;
+  /** Removes topic prefixes added before. */
+  removeTopics(...topics: Frame[]): void;
+}
+
+/** PUB and XPUB drop messages their full queue cannot take, and count them. */
+export interface Dropping {
+  /** Messages dropped because the send queue was full. */
+  readonly dropped: number;
+}
