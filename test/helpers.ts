@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, Observable, take, timeout, toArray } from 'rxjs';
+import { engines, type Engine, type Message } from '../src';
+
+/**
+ * The engines the contract tests run over. The zmtp engine joins this list
+ * when it lands; every `describe.each(engineList)` then covers it too.
+ */
+export const engineList: [string, Engine][] = Object.entries(engines);
+
+let counter = 0;
+let ipcDir: string | undefined;
+
+/** A unique endpoint to bind on each transport; tcp lets the OS pick the port. */
+export const transports: [string, () => string][] = [
+  ['tcp', () => 'tcp://127.0.0.1:*'],
+  [
+    'ipc',
+    () => {
+      ipcDir ??= mkdtempSync(join(tmpdir(), 'rxzmq-test-'));
+      return `ipc://${join(ipcDir, `s${++counter}.sock`)}`;
+    },
+  ],
+  ['inproc', () => `inproc://rxzmq-test-${process.pid}-${++counter}`],
+];
+
+/** Removes the ipc temp dir (call in afterAll). */
+export function removeIpcDir(): void {
+  if (ipcDir) rmSync(ipcDir, { recursive: true, force: true });
+  ipcDir = undefined;
+}
+
+/** The first `n` messages of a socket, as strings per frame, within `ms`. */
+export function take$(source: Observable<Message>, n: number, ms = 5000): Promise<string[][]> {
+  return firstValueFrom(
+    source.pipe(
+      take(n),
+      timeout(ms),
+      toArray(),
+    ),
+  ).then((msgs) => msgs.map((m) => m.map((f) => f.toString())));
+}
+
+/** Resolves once `check()` is true, polling every 10 ms; rejects after `ms`. */
+export async function waitFor(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Things to close after each test. */
+export class Closer {
+  private readonly items: { close(): Promise<void> }[] = [];
+  add<T extends { close(): Promise<void> }>(item: T): T {
+    this.items.push(item);
+    return item;
+  }
+  async closeAll(): Promise<void> {
+    await Promise.all(this.items.splice(0).map((item) => item.close()));
+  }
+}
