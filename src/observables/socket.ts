@@ -60,15 +60,14 @@ export class ZmqSocket<T extends SocketType = SocketType>
     this.type = type;
     const { bind, connect, engine, context, sendQueueHighWaterMark, sendQueueLowWaterMark, topics, ...zmqOptions } =
       options as SocketOptions<T> & CommonOptions & { topics?: Frame | readonly Frame[] };
+    const high =
+      sendQueueHighWaterMark ?? (zmqOptions as { sendHighWaterMark?: number }).sendHighWaterMark ?? DEFAULT_HWM;
+    if (!(high >= 1)) throw new TypeError(`rxzmq: sendQueueHighWaterMark must be at least 1, got ${high}`);
     const linger = (zmqOptions as { linger?: number }).linger ?? DEFAULT_LINGER;
     this.engine = resolveEngine(engine).createSocket(type, { ...zmqOptions, linger });
     this.context = context ?? defaultContext;
     this.context.track(this);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-
-    const high =
-      sendQueueHighWaterMark ?? (zmqOptions as { sendHighWaterMark?: number }).sendHighWaterMark ?? DEFAULT_HWM;
-    if (!(high >= 1)) throw new TypeError(`rxzmq: sendQueueHighWaterMark must be at least 1, got ${high}`);
     this.receiver = self.receiver = new Receiver(this.engine);
     this.queue = new SendQueue(
       this.engine,

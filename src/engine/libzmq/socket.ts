@@ -52,7 +52,9 @@ export class LibzmqSocket implements EngineSocket {
     options: Record<string, unknown>,
     context?: zmq.Context,
   ) {
-    this.socket = new classes[type](context ? { ...options, context } : options) as AnySocket;
+    // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    this.socket = new classes[type](context ? { ...given, context } : given) as AnySocket;
   }
 
   get bindings(): readonly string[] {

@@ -1,0 +1,253 @@
+/**
+ * PUSH -> PULL one-way throughput: rxzmq against raw zeromq.js, measured in
+ * the same process and the same run.
+ *
+ *   npm run bench
+ *
+ * For each transport (tcp, ipc) and message size (16 B, 1 KiB) it runs
+ * ROUNDS rounds; each round measures rxzmq and raw zeromq.js once, in
+ * alternating order. A measurement makes a fresh PUSH/PULL pair, sends
+ * WARMUP messages (connection set up, code warm), then times MESSAGES
+ * messages from the first send to the receipt of the last one. The table
+ * shows the median of the rounds.
+ *
+ * Environment: BENCH_ROUNDS (default 5), BENCH_MESSAGES (default 150000),
+ * BENCH_WARMUP (default 2000).
+ *
+ * Messages are one preallocated Buffer per size, sent again and again and
+ * never mutated (zeromq.js sends frames over 128 bytes zero-copy).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Subscription } from 'rxjs';
+import * as zmq from 'zeromq';
+import { pull, push } from '../src';
+
+const ROUNDS = positive('BENCH_ROUNDS', 5);
+const MESSAGES = positive('BENCH_MESSAGES', 150_000);
+const WARMUP = positive('BENCH_WARMUP', 2_000);
+
+const SIZES = [16, 1024] as const;
+const TRANSPORTS = ['tcp', 'ipc'] as const;
+type Transport = (typeof TRANSPORTS)[number];
+
+type Variant = 'raw' | 'rxzmq send' | 'rxzmq next';
+const VARIANTS: readonly Variant[] = ['raw', 'rxzmq send', 'rxzmq next'];
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+/** One preallocated message per size; never written to after this. */
+const payloads = new Map<number, Buffer>(SIZES.map((size) => [size, Buffer.alloc(size, 0x61)]));
+
+let ipcDir: string | undefined;
+let ipcSeq = 0;
+
+function endpointFor(transport: Transport): string {
+  if (transport === 'tcp') return 'tcp://127.0.0.1:*';
+  ipcDir ??= mkdtempSync(join(tmpdir(), 'rxzmq-bench-'));
+  return `ipc://${join(ipcDir, `s${ipcSeq++}.sock`)}`;
+}
+
+/** Counts received messages and resolves waiters when a count is reached. */
+class Counter {
+  count = 0;
+  private target = Infinity;
+  private resolve: (() => void) | undefined;
+
+  /** Called by the receiver on each message. */
+  readonly hit = (): void => {
+    if (++this.count >= this.target) {
+      const resolve = this.resolve!;
+      this.target = Infinity;
+      this.resolve = undefined;
+      resolve();
+    }
+  };
+
+  reach(target: number): Promise<void> {
+    if (this.count >= target) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.target = target;
+      this.resolve = resolve;
+    });
+  }
+}
+
+/** Runs `sendAll(n)` after the warmup and returns msg/s for MESSAGES messages. */
+async function timed(counter: Counter, sendAll: (n: number) => Promise<void>): Promise<number> {
+  const warmed = counter.reach(WARMUP);
+  await sendAll(WARMUP);
+  await warmed;
+  const done = counter.reach(WARMUP + MESSAGES);
+  const start = process.hrtime.bigint();
+  await sendAll(MESSAGES);
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return MESSAGES / seconds;
+}
+
+/** Raw zeromq.js, the idiomatic way: `await send()` loop, `await receive()` loop. */
+async function measureRaw(transport: Transport, msg: Buffer): Promise<number> {
+  const out = new zmq.Push({ linger: 0 });
+  const inp = new zmq.Pull({ linger: 0 });
+  try {
+    await out.bind(endpointFor(transport));
+    inp.connect(out.lastEndpoint!);
+    const total = WARMUP + MESSAGES;
+    const counter = new Counter();
+    // Reads exactly `total` messages, so no receive is pending at close.
+    const reading = (async () => {
+      while (counter.count < total) {
+        await inp.receive();
+        counter.hit();
+      }
+    })();
+    const rate = await timed(counter, async (n) => {
+      for (let i = 0; i < n; i++) await out.send(msg);
+    });
+    await reading;
+    return rate;
+  } finally {
+    out.close();
+    inp.close();
+  }
+}
+
+/** rxzmq: `subscribe` counting messages; `await out.send()` loop or `next()` paced by `writable$`. */
+async function measureRxzmq(transport: Transport, msg: Buffer, mode: 'send' | 'next'): Promise<number> {
+  const out = push({ bind: endpointFor(transport), linger: 0 });
+  try {
+    await out.ready;
+    const inp = pull({ connect: out.bindings[0], linger: 0 });
+    try {
+      const counter = new Counter();
+      const subscription = inp.subscribe(counter.hit);
+      const sendAll =
+        mode === 'send'
+          ? async (n: number): Promise<void> => {
+              for (let i = 0; i < n; i++) await out.send(msg);
+            }
+          : (n: number): Promise<void> =>
+              new Promise<void>((resolve, reject) => {
+                let sent = 0;
+                let writable = true;
+                // A container, so that fill() can end the subscription even while
+                // writable$ is still replaying its first value inside subscribe().
+                const pace = new Subscription();
+                pace.add(out.errors$.subscribe(reject));
+                pace.add(
+                  out.writable$.subscribe((value) => {
+                    writable = value;
+                    if (value) fill();
+                  }),
+                );
+                function fill(): void {
+                  while (writable && sent < n) {
+                    out.next(msg);
+                    sent++;
+                  }
+                  if (sent === n && !pace.closed) {
+                    pace.unsubscribe();
+                    resolve();
+                  }
+                }
+              });
+      const rate = await timed(counter, sendAll);
+      subscription.unsubscribe();
+      return rate;
+    } finally {
+      await inp.close();
+    }
+  } finally {
+    await out.close();
+  }
+}
+
+function measure(variant: Variant, transport: Transport, msg: Buffer): Promise<number> {
+  switch (variant) {
+    case 'raw':
+      return measureRaw(transport, msg);
+    case 'rxzmq send':
+      return measureRxzmq(transport, msg, 'send');
+    case 'rxzmq next':
+      return measureRxzmq(transport, msg, 'next');
+  }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const fmt = (rate: number): string => Math.round(rate).toLocaleString('en-US');
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i < 2 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const zmqPackage = require('zeromq/package.json') as { version: string };
+  console.log(
+    `rxzmq PUSH->PULL throughput: node ${process.version}, zeromq.js ${zmqPackage.version}, libzmq ${zmq.version}, ` +
+      `${ROUNDS} rounds x ${MESSAGES} messages (+${WARMUP} warmup)\n`,
+  );
+  const rows: string[][] = [];
+  const started = Date.now();
+  for (const transport of TRANSPORTS) {
+    for (const size of SIZES) {
+      const msg = payloads.get(size)!;
+      const rates = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate who goes first, so neither always runs on a warmer (or hotter) machine.
+        const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+        const parts: string[] = [];
+        for (const variant of order) {
+          const rate = await measure(variant, transport, msg);
+          rates.get(variant)!.push(rate);
+          parts.push(`${variant} ${fmt(rate)}`);
+        }
+        console.log(`  ${transport} ${size} B round ${round + 1}: ${parts.join(', ')}`);
+      }
+      const raw = median(rates.get('raw')!);
+      const send = median(rates.get('rxzmq send')!);
+      const next = median(rates.get('rxzmq next')!);
+      rows.push([
+        transport,
+        size === 1024 ? '1 KiB' : `${size} B`,
+        fmt(raw),
+        fmt(send),
+        (send / raw).toFixed(2),
+        fmt(next),
+        (next / raw).toFixed(2),
+      ]);
+    }
+  }
+  console.log(`\nmedian msg/s over ${ROUNDS} rounds (${((Date.now() - started) / 1000).toFixed(1)} s):\n`);
+  console.log(
+    table(
+      ['transport', 'size', 'raw msg/s', 'rxzmq send msg/s', 'send/raw', 'rxzmq next msg/s', 'next/raw'],
+      rows,
+    ),
+  );
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    if (ipcDir) rmSync(ipcDir, { recursive: true, force: true });
+  });
