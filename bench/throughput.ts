@@ -9,23 +9,28 @@
  * alternating order. A measurement makes a fresh PUSH/PULL pair, sends
  * WARMUP messages (connection set up, code warm), then times MESSAGES
  * messages from the first send to the receipt of the last one. The table
- * shows the median of the rounds.
+ * shows the median of the rounds, the ratio of those medians, and the
+ * median of the per-round ratios (each rxzmq figure against the raw figure
+ * of its own round, which cancels slow drifts in machine load).
  *
- * Environment: BENCH_ROUNDS (default 5), BENCH_MESSAGES (default 150000),
+ * rxzmq is measured twice: `await out.send(msg)` in a loop (the main
+ * figure), and `out.next(msg)` paced by `writable$` (no promise per message).
+ *
+ * Environment: BENCH_ROUNDS (default 7), BENCH_MESSAGES (default 100000),
  * BENCH_WARMUP (default 2000).
  *
  * Messages are one preallocated Buffer per size, sent again and again and
  * never mutated (zeromq.js sends frames over 128 bytes zero-copy).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subscription } from 'rxjs';
 import * as zmq from 'zeromq';
 import { pull, push } from '../src';
 
-const ROUNDS = positive('BENCH_ROUNDS', 5);
-const MESSAGES = positive('BENCH_MESSAGES', 150_000);
+const ROUNDS = positive('BENCH_ROUNDS', 7);
+const MESSAGES = positive('BENCH_MESSAGES', 100_000);
 const WARMUP = positive('BENCH_WARMUP', 2_000);
 
 const SIZES = [16, 1024] as const;
@@ -187,6 +192,8 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+const sizeLabel = (size: number): string => (size % 1024 === 0 ? `${size / 1024} KiB` : `${size} B`);
+
 const fmt = (rate: number): string => Math.round(rate).toLocaleString('en-US');
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -201,7 +208,7 @@ async function main(): Promise<void> {
   const zmqPackage = require('zeromq/package.json') as { version: string };
   console.log(
     `rxzmq PUSH->PULL throughput: node ${process.version}, zeromq.js ${zmqPackage.version}, libzmq ${zmq.version}, ` +
-      `${ROUNDS} rounds x ${MESSAGES} messages (+${WARMUP} warmup)\n`,
+      `${ROUNDS} rounds x ${MESSAGES} messages (+${WARMUP} warmup), load average ${loadavg()[0]!.toFixed(2)}\n`,
   );
   const rows: string[][] = [];
   const started = Date.now();
@@ -218,26 +225,40 @@ async function main(): Promise<void> {
           rates.get(variant)!.push(rate);
           parts.push(`${variant} ${fmt(rate)}`);
         }
-        console.log(`  ${transport} ${size} B round ${round + 1}: ${parts.join(', ')}`);
+        console.log(`  ${transport} ${sizeLabel(size)} round ${round + 1}: ${parts.join(', ')}`);
       }
-      const raw = median(rates.get('raw')!);
-      const send = median(rates.get('rxzmq send')!);
-      const next = median(rates.get('rxzmq next')!);
+      const raw = rates.get('raw')!;
+      const send = rates.get('rxzmq send')!;
+      const next = rates.get('rxzmq next')!;
+      const paired = (rx: number[]): number => median(rx.map((rate, round) => rate / raw[round]!));
       rows.push([
         transport,
-        size === 1024 ? '1 KiB' : `${size} B`,
-        fmt(raw),
-        fmt(send),
-        (send / raw).toFixed(2),
-        fmt(next),
-        (next / raw).toFixed(2),
+        sizeLabel(size),
+        fmt(median(raw)),
+        fmt(median(send)),
+        (median(send) / median(raw)).toFixed(2),
+        paired(send).toFixed(2),
+        fmt(median(next)),
+        (median(next) / median(raw)).toFixed(2),
       ]);
     }
   }
-  console.log(`\nmedian msg/s over ${ROUNDS} rounds (${((Date.now() - started) / 1000).toFixed(1)} s):\n`);
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(
+    `\nmedian msg/s over ${ROUNDS} rounds (${((Date.now() - started) / 1000).toFixed(1)} s; load average ${load} at the end):\n`,
+  );
   console.log(
     table(
-      ['transport', 'size', 'raw msg/s', 'rxzmq send msg/s', 'send/raw', 'rxzmq next msg/s', 'next/raw'],
+      [
+        'transport',
+        'size',
+        'raw msg/s',
+        'rxzmq send msg/s',
+        'send/raw',
+        'send/raw paired',
+        'rxzmq next msg/s',
+        'next/raw',
+      ],
       rows,
     ),
   );

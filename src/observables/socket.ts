@@ -11,6 +11,7 @@ import {
 import { messageIterator } from './async-iterator';
 import { consume, type ConsumeConfig, type ConsumeResult } from './consume';
 import { defaultContext, type Context } from './context';
+import { asyncDispose } from './dispose';
 import { BindError, ClosedError, ConnectError, ZmqError, detailsOf, messageOf } from './errors';
 import { Receiver } from './receiver';
 import { SendQueue } from './send-queue';
@@ -163,7 +164,7 @@ export class ZmqSocket<T extends SocketType = SocketType>
     return this.closed.then(() => undefined);
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
+  [asyncDispose](): Promise<void> {
     return this.close();
   }
 
