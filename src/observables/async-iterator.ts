@@ -12,14 +12,8 @@ export function messageIterator(receiver: Receiver): AsyncIterableIterator<Messa
   let pending: { resolve(r: IteratorResult<Message>): void; reject(e: unknown): void } | undefined;
   let finished = false;
   let failure: { error: unknown } | undefined;
-  let holding = false;
 
-  const hold = (on: boolean): void => {
-    if (on === holding) return;
-    holding = on;
-    if (on) receiver.hold();
-    else receiver.release();
-  };
+  const hold = receiver.holdSwitch();
 
   const subscription = receiver.messages$.subscribe({
     next(msg) {

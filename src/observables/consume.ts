@@ -40,15 +40,9 @@ export function consume<R>(
   return new Observable<R>((subscriber) => {
     const waiting: Message[] = [];
     const running = new Set<Subscription>();
-    let holding = false;
     let sourceDone = false;
 
-    const hold = (on: boolean): void => {
-      if (on === holding) return;
-      holding = on;
-      if (on) receiver.hold();
-      else receiver.release();
-    };
+    const hold = receiver.holdSwitch();
 
     const finishIfIdle = (): void => {
       if (sourceDone && running.size === 0 && waiting.length === 0) subscriber.complete();

@@ -36,6 +36,21 @@ export class Receiver implements ReceiveHandler {
     this.update();
   }
 
+  /**
+   * A switch over one hold, for a consumer that holds and releases as its
+   * buffer fills and drains: `set(true)` holds, `set(false)` releases, and
+   * repeating either is a no-op.
+   */
+  holdSwitch(): (on: boolean) => void {
+    let holding = false;
+    return (on) => {
+      if (on === holding) return;
+      holding = on;
+      if (on) this.hold();
+      else this.release();
+    };
+  }
+
   /** The socket closed: complete every subscriber. */
   complete(): void {
     if (this.ended) return;
