@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { EngineSocket, Sendable } from '../engine';
 import { ClosedError, HighWaterMarkError, SendError, ZmqError, detailsOf, messageOf } from './errors';
 
@@ -29,11 +29,12 @@ export class SendQueue {
   private ending = false;
   private done = false;
   private dropCount = 0;
+  private isWritable = true;
   private readonly writable = new BehaviorSubject<boolean>(true);
   private readonly errors = new Subject<ZmqError>();
 
   /** True while the queue is below its high mark (see {@link SendQueueConfig}). */
-  readonly writable$: Observable<boolean> = this.writable.pipe(distinctUntilChanged());
+  readonly writable$: Observable<boolean> = this.writable.asObservable();
   /** Errors from `next()` sends that have no promise to carry them. */
   readonly errors$: Observable<ZmqError> = this.errors.asObservable();
 
@@ -114,7 +115,7 @@ export class SendQueue {
   private enqueue(msg: Sendable, settle: Settle | undefined): void {
     this.messages.push(msg);
     this.settles.push(settle);
-    if (this.size >= this.config.highWaterMark && this.writable.value) this.writable.next(false);
+    if (this.isWritable && this.size >= this.config.highWaterMark) this.setWritable(false);
     this.pump();
   }
 
@@ -138,12 +139,17 @@ export class SendQueue {
     this.head++;
     this.inFlight = false;
     this.compact();
-    if (!this.writable.value && this.size <= this.config.lowWaterMark) this.writable.next(true);
+    if (!this.isWritable && this.size <= this.config.lowWaterMark) this.setWritable(true);
     const failure = err && new SendError(`rxzmq: send failed: ${messageOf(err)}`, detailsOf(err));
     if (settle) settle(failure);
     else if (failure) this.errors.next(failure);
     this.pump();
   };
+
+  private setWritable(writable: boolean): void {
+    this.isWritable = writable;
+    this.writable.next(writable);
+  }
 
   /** Drops the consumed prefix of the arrays once it outweighs the rest. */
   private compact(): void {
