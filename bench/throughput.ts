@@ -5,10 +5,12 @@
  *   npm run bench
  *
  * For each transport (tcp, ipc) and message size (16 B, 1 KiB) it runs
- * ROUNDS rounds; each round measures rxzmq and raw zeromq.js once, in
- * alternating order. A measurement makes a fresh PUSH/PULL pair, sends
- * WARMUP messages (connection set up, code warm), then times MESSAGES
- * messages from the first send to the receipt of the last one. The table
+ * ROUNDS rounds; each round measures each variant (raw zeromq.js, rxzmq
+ * `send`, rxzmq `next`) once, back to back, in an order that changes every
+ * round (the 6 rounds of the default are the 6 orders, so every variant runs
+ * first, second and last equally often). A measurement makes a fresh
+ * PUSH/PULL pair, sends WARMUP messages (connection set up, code warm), then
+ * times MESSAGES messages from the first send to the receipt of the last one. The table
  * shows the median of the rounds, the ratio of those medians, and the
  * median of the per-round ratios (each rxzmq figure against the raw figure
  * of its own round, which cancels slow drifts in machine load).
@@ -16,7 +18,7 @@
  * rxzmq is measured twice: `await out.send(msg)` in a loop (the main
  * figure), and `out.next(msg)` paced by `writable$` (no promise per message).
  *
- * Environment: BENCH_ROUNDS (default 7), BENCH_MESSAGES (default 100000),
+ * Environment: BENCH_ROUNDS (default 6), BENCH_MESSAGES (default 100000),
  * BENCH_WARMUP (default 2000).
  *
  * Messages are one preallocated Buffer per size, sent again and again and
@@ -29,7 +31,7 @@ import { Subscription } from 'rxjs';
 import * as zmq from 'zeromq';
 import { pull, push } from '../src';
 
-const ROUNDS = positive('BENCH_ROUNDS', 7);
+const ROUNDS = positive('BENCH_ROUNDS', 6);
 const MESSAGES = positive('BENCH_MESSAGES', 100_000);
 const WARMUP = positive('BENCH_WARMUP', 2_000);
 
@@ -39,6 +41,12 @@ type Transport = (typeof TRANSPORTS)[number];
 
 type Variant = 'raw' | 'rxzmq send' | 'rxzmq next';
 const VARIANTS: readonly Variant[] = ['raw', 'rxzmq send', 'rxzmq next'];
+
+const permutations = <T>(items: readonly T[]): T[][] =>
+  items.length <= 1
+    ? [[...items]]
+    : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+const ORDERS = permutations(VARIANTS);
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -217,8 +225,8 @@ async function main(): Promise<void> {
       const msg = payloads.get(size)!;
       const rates = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        // Alternate who goes first, so neither always runs on a warmer (or hotter) machine.
-        const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+        // Cycle through every order, so no variant always runs first, or always follows the same one.
+        const order = ORDERS[round % ORDERS.length]!;
         const parts: string[] = [];
         for (const variant of order) {
           const rate = await measure(variant, transport, msg);
