@@ -89,6 +89,13 @@ export interface EngineSocket {
    * synchronously, with an error if the engine could not take the message.
    */
   send(msg: Sendable, done: (err?: Error) => void): void;
+  /**
+   * Optional fast path of `send`, for a caller that awaits: hands one message
+   * over and returns a promise that settles when the engine has taken it (or
+   * rejects with the engine's error). May throw synchronously. The same
+   * one-at-a-time rule applies across `send` and `sendAsync`.
+   */
+  sendAsync?(msg: Sendable): Promise<void>;
 
   /** Starts (or resumes) reading into `handler`. Calling it again swaps the handler. */
   startReceive(handler: ReceiveHandler): void;

@@ -76,7 +76,45 @@ export class SendQueue {
     if (this.size >= this.config.highWaterMark) {
       return new Promise((resolve, reject) => this.refuse((err) => (err ? reject(err) : resolve())));
     }
+    if (this.engine.sendAsync && !this.inFlight && this.size === 0) return this.sendNow(msg, this.engine.sendAsync);
     return new Promise((resolve, reject) => this.enqueue(msg, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * `send()` on an idle queue, the `await socket.send(msg)` loop: returns the
+   * engine's promise chained once, instead of a new Promise, its executor and
+   * a settle closure per message. The message counts in `size` while the
+   * engine holds it, as on the queued path; `close()` meanwhile still makes
+   * it reject with ClosedError.
+   */
+  private sendNow(msg: Sendable, sendAsync: (msg: Sendable) => Promise<void>): Promise<void> {
+    this.messages.push(msg);
+    this.settles.push(undefined);
+    if (this.isWritable && this.size >= this.config.highWaterMark) this.setWritable(false);
+    this.inFlight = true;
+    let pending: Promise<void>;
+    try {
+      pending = sendAsync.call(this.engine, msg);
+    } catch (err) {
+      return Promise.reject(this.settleNow(err as Error));
+    }
+    return pending.then(this.sentNow, this.failedNow);
+  }
+
+  private readonly sentNow = (): void => {
+    const failure = this.settleNow(undefined);
+    if (failure) throw failure;
+  };
+
+  private readonly failedNow = (err: Error): never => {
+    throw this.settleNow(err);
+  };
+
+  /** Frees the slot of a `sendNow` message; returns the error its promise rejects with, if any. */
+  private settleNow(err: Error | undefined): Error | undefined {
+    if (this.done) return new ClosedError('rxzmq: socket closed before the message was sent');
+    this.onSent(); // no settle recorded for this slot, so nothing goes to errors$
+    return err && new SendError(`rxzmq: send failed: ${messageOf(err)}`, detailsOf(err));
   }
 
   /** Flushes what is queued, then calls `onDrained`. */
