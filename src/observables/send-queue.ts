@@ -14,6 +14,9 @@ export interface SendQueueConfig {
 
 type Settle = (err?: Error) => void;
 
+/** The typed error for an engine's send failure. */
+const sendError = (err: Error): SendError => new SendError(`rxzmq: send failed: ${messageOf(err)}`, detailsOf(err));
+
 /**
  * The sending half of a socket: a bounded FIFO that hands messages to the
  * engine one at a time, in order. Messages and their (optional) completion
@@ -88,9 +91,7 @@ export class SendQueue {
    * it reject with ClosedError.
    */
   private sendNow(msg: Sendable, sendAsync: (msg: Sendable) => Promise<void>): Promise<void> {
-    this.messages.push(msg);
-    this.settles.push(undefined);
-    if (this.isWritable && this.size >= this.config.highWaterMark) this.setWritable(false);
+    this.add(msg, undefined);
     this.inFlight = true;
     let pending: Promise<void>;
     try {
@@ -114,7 +115,7 @@ export class SendQueue {
   private settleNow(err: Error | undefined): Error | undefined {
     if (this.done) return new ClosedError('rxzmq: socket closed before the message was sent');
     this.onSent(); // no settle recorded for this slot, so nothing goes to errors$
-    return err && new SendError(`rxzmq: send failed: ${messageOf(err)}`, detailsOf(err));
+    return err && sendError(err);
   }
 
   /** Flushes what is queued, then calls `onDrained`. */
@@ -151,10 +152,15 @@ export class SendQueue {
   }
 
   private enqueue(msg: Sendable, settle: Settle | undefined): void {
+    this.add(msg, settle);
+    this.pump();
+  }
+
+  /** Appends a message to the queue and turns `writable$` false at the high mark. */
+  private add(msg: Sendable, settle: Settle | undefined): void {
     this.messages.push(msg);
     this.settles.push(settle);
     if (this.isWritable && this.size >= this.config.highWaterMark) this.setWritable(false);
-    this.pump();
   }
 
   /** Hands messages over while the engine takes them synchronously. */
@@ -178,7 +184,7 @@ export class SendQueue {
     this.inFlight = false;
     this.compact();
     if (!this.isWritable && this.size <= this.config.lowWaterMark) this.setWritable(true);
-    const failure = err && new SendError(`rxzmq: send failed: ${messageOf(err)}`, detailsOf(err));
+    const failure = err && sendError(err);
     if (settle) settle(failure);
     else if (failure) this.errors.next(failure);
     this.pump();

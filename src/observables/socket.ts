@@ -127,20 +127,20 @@ export class ZmqSocket<T extends SocketType = SocketType>
   }
 
   connect(endpoint: string): void {
-    this.assertOpen();
-    try {
-      this.engine.connect(endpoint);
-    } catch (err) {
-      throw new ConnectError(`rxzmq: cannot connect ${endpoint}: ${messageOf(err)}`, detailsOf(err, endpoint));
-    }
+    this.changeConnection('connect', endpoint);
   }
 
   disconnect(endpoint: string): void {
+    this.changeConnection('disconnect', endpoint);
+  }
+
+  /** `connect`/`disconnect` with the engine's error turned into a ConnectError. */
+  private changeConnection(verb: 'connect' | 'disconnect', endpoint: string): void {
     this.assertOpen();
     try {
-      this.engine.disconnect(endpoint);
+      this.engine[verb](endpoint);
     } catch (err) {
-      throw new ConnectError(`rxzmq: cannot disconnect ${endpoint}: ${messageOf(err)}`, detailsOf(err, endpoint));
+      throw new ConnectError(`rxzmq: cannot ${verb} ${endpoint}: ${messageOf(err)}`, detailsOf(err, endpoint));
     }
   }
 

@@ -44,7 +44,7 @@ export class LibzmqSocket implements EngineSocket {
   private handler: ReceiveHandler | undefined;
   private reading = false;
   private loopRunning = false;
-  /** Mirrors `socket.closed`, an N-API getter too slow (~0.1 us) to call once per message. */
+  /** Set by `close()`; stands in for `socket.closed`, an N-API getter too slow (~0.1 us) to read per message. */
   private isClosed = false;
   private sendDone: ((err?: Error) => void) | undefined;
   private listeners: Set<(event: SocketEvent) => void> | undefined;
@@ -68,7 +68,7 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   get closed(): boolean {
-    return this.socket.closed;
+    return this.isClosed;
   }
 
   async bind(endpoint: string): Promise<string> {
@@ -98,8 +98,7 @@ export class LibzmqSocket implements EngineSocket {
     this.sendDone = done;
     let pending: Promise<void>;
     try {
-      // zeromq.js accepts a frame or a list of frames as they are.
-      pending = this.socket.send!(msg as zmq.MessageLike[]);
+      pending = this.sendAsync(msg);
     } catch (err) {
       this.sendDone = undefined;
       done(err as Error);
@@ -109,7 +108,8 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   sendAsync(msg: Sendable): Promise<void> {
-    // zeromq.js's own promise: no callback to record, no promise of ours.
+    // zeromq.js's own promise (it takes a frame or a list of frames as they
+    // are); throws EBUSY synchronously if a send is already pending.
     return this.socket.send!(msg as zmq.MessageLike[]);
   }
 
@@ -144,7 +144,7 @@ export class LibzmqSocket implements EngineSocket {
       }
     } catch (err) {
       // A close while a receive is pending rejects it: that is the end, not a failure.
-      if (!this.socket.closed) this.handler?.error(err as Error);
+      if (!this.isClosed) this.handler?.error(err as Error);
     } finally {
       this.loopRunning = false;
     }
