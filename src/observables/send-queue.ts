@@ -75,12 +75,21 @@ export class SendQueue {
 
   /** Queues `msg` and resolves when the engine has taken it. */
   send(msg: Sendable): Promise<void> {
-    if (this.closed) return Promise.reject(new ClosedError());
-    if (this.size >= this.config.highWaterMark) {
-      return new Promise((resolve, reject) => this.refuse((err) => (err ? reject(err) : resolve())));
+    if (this.engine.sendAsync && !this.closed && !this.inFlight && this.size === 0) {
+      return this.sendNow(msg, this.engine.sendAsync);
     }
-    if (this.engine.sendAsync && !this.inFlight && this.size === 0) return this.sendNow(msg, this.engine.sendAsync);
-    return new Promise((resolve, reject) => this.enqueue(msg, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => this.submit(msg, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * Queues `msg` and calls `settle` once the engine has taken it, or with the
+   * error that refused it. No promise is involved, so an engine that takes
+   * messages synchronously (the in-memory model) settles in the same turn.
+   */
+  submit(msg: Sendable, settle: Settle): void {
+    if (this.closed) settle(new ClosedError());
+    else if (this.size >= this.config.highWaterMark) this.refuse(settle);
+    else this.enqueue(msg, settle);
   }
 
   /**

@@ -204,6 +204,18 @@ export class ZmqSocket<T extends SocketType = SocketType>
     return this.queue.send(msg);
   }
 
+  send$(msg: Sendable): Observable<void> {
+    return new Observable<void>((subscriber) =>
+      this.queue.submit(msg, (err) => {
+        if (err) subscriber.error(err);
+        else {
+          subscriber.next();
+          subscriber.complete();
+        }
+      }),
+    );
+  }
+
   complete(): void {
     this.queue.end();
   }

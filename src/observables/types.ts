@@ -94,6 +94,19 @@ export interface Receiving extends Observable<Message>, AsyncIterable<Message> {
 export interface Sending extends Observer<Sendable> {
   /** Queues a send; a full queue or failure is reported on `errors$`, never thrown. */
   next(msg: Sendable): void;
+  /**
+   * `send` as a cold Observable: each subscription queues `msg`; it emits
+   * once and completes when the engine has taken the message, or errors as
+   * `send` rejects. Unsubscribing does not take back a queued message.
+   * Nothing goes through a promise, so a pipeline of `send$` calls runs in
+   * `TestScheduler` virtual time over the in-memory model.
+   *
+   * ## Example
+   * ```ts
+   * jobs$.pipe(concatMap((job) => socket.send$(job))).subscribe();
+   * ```
+   */
+  send$(msg: Sendable): Observable<void>;
   /** Sends everything queued, then closes. */
   complete(): void;
   /** Closes at once (linger 0); queued messages are dropped. */
