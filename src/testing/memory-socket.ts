@@ -68,7 +68,10 @@ export class MemorySocket implements EngineSocket {
   private readonly mandatory: boolean;
   private readonly relaxed: boolean;
   private readonly linger: number;
+  /** SUB/XSUB: what this socket subscribed to. */
   private readonly subscriptions = new TopicFilter();
+  /** XPUB: the subscriptions of all its peers together. */
+  private readonly subscribers = new TopicFilter();
   private readonly monitors = new Set<(event: SocketEvent) => void>();
   private handler: ReceiveHandler | undefined;
   private reading = false;
@@ -303,10 +306,15 @@ export class MemorySocket implements EngineSocket {
     const back = link.peer.links.find((l) => l.peer === this && l.out === link.in);
     if (!back) return;
     const changed = add ? back.filter.add(topic) : back.filter.remove(topic);
-    if (changed && link.peer.type === 'xpub') {
+    if (changed && link.peer.type === 'xpub' && link.peer.passSubscription(topic, add)) {
       link.out.write([Buffer.concat([Buffer.of(add ? 1 : 0), topic])], this.network.scheduler.now());
       link.peer.wake();
     }
+  }
+
+  /** XPUB: true when a subscription change is the first (or last) for its topic across all peers. */
+  passSubscription(topic: Buffer, add: boolean): boolean {
+    return add ? this.subscribers.add(topic) : this.subscribers.remove(topic);
   }
 
   // Receiving.

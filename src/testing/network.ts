@@ -88,8 +88,10 @@ interface Connection {
  * ones, connected by pipes that follow libzmq's rules per socket type:
  *
  * - a pipe holds `sendHighWaterMark` of the writer plus `receiveHighWaterMark`
- *   of the reader (0 in either: no bound), as libzmq's inproc pipes do, and
- *   the writer hears of reads in batches (libzmq's low-water mark);
+ *   of the reader (0 in either: no bound), as libzmq's inproc pipes do, but
+ *   a PUB's pipe to each subscriber only its own `sendHighWaterMark` (as
+ *   measured on libzmq 4.3.5); the writer hears of reads in batches (libzmq's
+ *   low-water mark), so a held writer resumes after that many reads;
  * - PUB and XPUB drop for a subscriber whose pipe is full; PUSH, DEALER, REQ
  *   and PAIR hold the send (its promise stays pending, `next` queues in the
  *   socket's bounded queue) until a pipe has room;
@@ -269,8 +271,8 @@ export class MemoryNetwork {
     if (connecter === binder) return;
     if (!COMPATIBLE[connecter.type].includes(binder.type)) return; // ZMTP's handshake refuses the pair
     if ((connecter.type === 'pair' && connecter.links.length > 0) || (binder.type === 'pair' && binder.links.length > 0)) return;
-    const up = new Pipe(pipeHwm(connecter.sendHwm, binder.receiveHwm), () => connecter.activateWrite());
-    const down = new Pipe(pipeHwm(binder.sendHwm, connecter.receiveHwm), () => binder.activateWrite());
+    const up = new Pipe(pipeHwm(connecter, binder), () => connecter.activateWrite());
+    const down = new Pipe(pipeHwm(binder, connecter), () => binder.activateWrite());
     const ours: Link = { peer: binder, out: up, in: down, identity: this.identityOf(binder), endpoint, filter: new TopicFilter(), ended: false };
     const theirs: Link = { peer: connecter, out: down, in: up, identity: this.identityOf(connecter), endpoint, filter: new TopicFilter(), ended: false };
     connection.ends = [ours, theirs];
@@ -302,7 +304,13 @@ export class MemoryNetwork {
   }
 }
 
-/** A pipe's bound from the writer's send and the reader's receive high-water marks; 0 in either means none. */
-function pipeHwm(send: number, receive: number): number {
-  return send === 0 || receive === 0 ? Infinity : send + receive;
+/**
+ * The bound of the pipe from `writer` to `reader`, as measured on libzmq
+ * 4.3.5 over inproc: the writer's send plus the reader's receive high-water
+ * mark (0 in either: no bound), except that a PUB or XPUB holds only its own
+ * send high-water mark for each subscriber, whatever the subscriber's.
+ */
+function pipeHwm(writer: MemorySocket, reader: MemorySocket): number {
+  if (writer.type === 'pub' || writer.type === 'xpub') return writer.sendHwm === 0 ? Infinity : writer.sendHwm;
+  return writer.sendHwm === 0 || reader.receiveHwm === 0 ? Infinity : writer.sendHwm + reader.receiveHwm;
 }
