@@ -121,7 +121,7 @@ describe('subscribeTopic', () => {
 
   it('subscribeTopic - refuses a source that is not a SUB socket', () => {
     testScheduler().run(({ cold }) => {
-      expect(() => cold('a').pipe(subscribeTopic('t'))).toThrow(TypeError);
+      expect(() => cold('a', { a: [Buffer.from('t')] }).pipe(subscribeTopic('t'))).toThrow(TypeError);
     });
   });
 });
