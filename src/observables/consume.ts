@@ -11,7 +11,8 @@ export interface ConsumeConfig {
   concurrency?: number;
 }
 
-function toObservable<R>(result: ConsumeResult<R>): Observable<R> {
+/** A handler's result (a value, a promise or an Observable) as an Observable. */
+export function toObservable<R>(result: ConsumeResult<R>): Observable<R> {
   if (isObservable(result)) return result;
   if (result !== null && typeof (result as PromiseLike<R>)?.then === 'function') {
     return from(result as PromiseLike<R>);

@@ -4,7 +4,7 @@ import type { Receiving } from '../observables';
 import { sendTo, type SendTarget } from './sendTo';
 
 /** A socket {@link proxy} can join: its type, and the halves that type has. */
-export type ProxySocket = { readonly type: SocketType } & Partial<Receiving> & SendTarget;
+export type ProxySocket = { readonly type: SocketType } & Partial<Receiving> & Partial<SendTarget>;
 
 /** Options of {@link proxy}. */
 export interface ProxyConfig {
@@ -54,7 +54,7 @@ const SENDS: ReadonlySet<SocketType> = new Set(['pair', 'pub', 'xpub', 'xsub', '
 export function proxy(frontend: ProxySocket, backend: ProxySocket, config: ProxyConfig = {}): Observable<never> {
   const forward = (from: ProxySocket, to: ProxySocket): Observable<Message> | undefined => {
     if (!RECEIVES.has(from.type) || !SENDS.has(to.type)) return undefined;
-    const sent = sendTo<Message>(to)(from as Receiving);
+    const sent = sendTo<Message>(to as SendTarget)(from as Receiving);
     return config.capture ? sent.pipe(tap((msg) => config.capture!.next(msg))) : sent;
   };
   const directions = [forward(frontend, backend), forward(backend, frontend)].filter((d) => d !== undefined);

@@ -1,4 +1,5 @@
 import type { Frame, Message, Sendable } from '../engine';
+import { framesOf } from './frames';
 
 /**
  * How a topic travels with its message: `'frames'`, a frame of its own
@@ -8,9 +9,6 @@ import type { Frame, Message, Sendable } from '../engine';
 export type TopicFraming = 'frames' | 'txzmq';
 
 const NUL = 0;
-
-const framesOf = (payload: Sendable): Frame[] =>
-  typeof payload === 'string' || payload instanceof Uint8Array ? [payload] : [...payload];
 
 /** True when `frame` begins with `prefix`. */
 export function startsWith(frame: Buffer, prefix: Buffer): boolean {
