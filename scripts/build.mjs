@@ -3,23 +3,27 @@
 // one copy of the library (no dual-package hazard).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const entries = { index: '../dist/cjs/index.js' };
+// Each entry point: its path under dist/cjs (and dist/esm), without `.js`.
+const entries = ['index', 'operators/index', 'testing/index'];
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
 mkdirSync('dist/esm', { recursive: true });
-for (const [name, path] of Object.entries(entries)) {
-  const names = Object.keys(require(path)).filter((key) => key !== '__esModule' && key !== 'default');
+for (const entry of entries) {
+  const names = Object.keys(require(`../dist/cjs/${entry}.js`)).filter((key) => key !== '__esModule' && key !== 'default');
+  const up = '../'.repeat(entry.split('/').length);
   const source =
-    `import cjs from '../cjs/${name}.js';\n` +
+    `import cjs from '${up}cjs/${entry}.js';\n` +
     `export const { ${names.join(', ')} } = cjs;\n` +
     `export default cjs;\n`;
-  writeFileSync(`dist/esm/${name}.js`, source);
+  mkdirSync(dirname(`dist/esm/${entry}.js`), { recursive: true });
+  writeFileSync(`dist/esm/${entry}.js`, source);
 }
 writeFileSync('dist/esm/package.json', '{ "type": "module" }\n');
-console.log(`built dist/ (${Object.keys(entries).join(', ')})`);
+console.log(`built dist/ (${entries.join(', ')})`);

@@ -13,6 +13,8 @@
  * ```
  */
 export * from './observables';
+// The operators' errors, so that every rxzmq error class is importable from the root.
+export { DecodeError, EncodeError, MalformedRequestError, PeerTimeoutError, RequestTimeoutError } from './operators';
 export { engines, getDefaultEngine, libzmqEngine, setDefaultEngine } from './engine';
 export type {
   Engine,

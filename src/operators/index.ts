@@ -2,6 +2,9 @@
  * rxzmq/operators: pipeable operators over ZeroMQ messages and sockets.
  */
 export { broadcast } from './broadcast';
+export { jsonCodec, msgpackCodec, utf8Codec } from './codec';
+export { decode, DecodeError, decodeErrors$ } from './decode';
+export { encode, EncodeError } from './encode';
 export { heartbeat, HEARTBEAT, PeerTimeoutError } from './heartbeat';
 export { proxy } from './proxy';
 export { publishTopic } from './publishTopic';
@@ -13,6 +16,8 @@ export { subscribeTopic } from './subscribeTopic';
 export { toPeer } from './toPeer';
 
 export type { BroadcastConfig } from './broadcast';
+export type { Codec, JsonCodecConfig, MsgpackCodecConfig, MsgpackExtension } from './codec';
+export type { DecodeConfig } from './decode';
 export type { Heartbeat, HeartbeatConfig, PeerLiveness } from './heartbeat';
 export type { ProxyConfig, ProxySocket } from './proxy';
 export type { PublishTopicConfig } from './publishTopic';
