@@ -1,29 +1,19 @@
 /**
- * Request-reply over ROUTER/DEALER: one server, two clients. Each request
- * carries a correlation id the client makes up, so many can be in flight and
- * replies are matched however they come back.
+ * Request-reply over ROUTER/DEALER with rxzmq's operators: `replyWith` on the
+ * server, `requestReply` on each client. The operators carry the
+ * correlation ids and the per-request timeouts, so many requests can be in
+ * flight and replies are matched however they come back.
  * Run alone: `npx ts-node --transpile-only examples/request-reply.ts`.
  */
+import { firstValueFrom } from 'rxjs';
 import { Context, dealer, router } from '../src';
+import { replyWith, requestReply as requester, RequestTimeoutError } from '../src/operators';
 import { fmt, header, rate, runAlone, since } from './helpers';
 
-/** A DEALER client with `request(body)`: sends `[corrId, body]`, resolves with the reply body. */
+/** A DEALER client with `request(body)`, resolving with the reply body. */
 function client(context: Context, endpoint: string, name: string) {
-  const socket = dealer({ context, connect: endpoint, routingId: name, linger: 0 });
-  const pending = new Map<string, (body: string) => void>();
-  let nextId = 0;
-  socket.subscribe(([corrId, body]) => {
-    pending.get(corrId.toString())?.(body.toString());
-    pending.delete(corrId.toString());
-  });
-  const request = (body: string): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const corrId = String(nextId++);
-      const timer = setTimeout(() => (pending.delete(corrId), reject(new Error(`${name}: request ${corrId} timed out`))), 2000);
-      pending.set(corrId, (reply) => (clearTimeout(timer), resolve(reply)));
-      socket.next([corrId, body]);
-    });
-  return { name, request };
+  const request = requester(dealer({ context, connect: endpoint, routingId: name, linger: 0 }), { timeout: 2000 });
+  return { name, request: async (body: string): Promise<string> => (await firstValueFrom(request(body)))[0]!.toString(), late: () => request.late };
 }
 type Client = ReturnType<typeof client>;
 
@@ -45,15 +35,14 @@ async function load(c: Client, window: number, ms: number): Promise<{ ok: number
 const percentile = (sorted: number[], p: number): string => sorted[Math.floor((sorted.length - 1) * p)].toFixed(3);
 
 export async function requestReply(context: Context): Promise<void> {
-  header('ROUTER/DEALER request-reply: 1 server, 2 clients, correlation ids');
+  header('ROUTER/DEALER request-reply: replyWith server, 2 requestReply clients');
   const server = router({ context, bind: 'tcp://127.0.0.1:*', linger: 0 });
   await server.ready;
   const served = new Map<string, number>();
-  // The server: [routing id, corrId, body] in, [routing id, corrId, BODY] out.
-  server.subscribe(([id, corrId, body]) => {
-    served.set(id.toString(), (served.get(id.toString()) ?? 0) + 1);
-    server.next([id, corrId, body.toString().toUpperCase()]);
-  });
+  // The server: each request body upper-cased; replyWith routes it back to its sender.
+  server
+    .pipe(replyWith(([body], { envelope }) => ((served.set(`${envelope[0]}`, (served.get(`${envelope[0]}`) ?? 0) + 1)), body!.toString().toUpperCase()), { concurrency: 256 }))
+    .subscribe();
   const [a, b] = ['client-a', 'client-b'].map((name) => client(context, server.bindings[0], name));
   console.log(`server bound at ${server.bindings[0]}`);
 
@@ -78,6 +67,14 @@ export async function requestReply(context: Context): Promise<void> {
   const ms = since(t0);
   console.log(`pipelined, 2 clients x 64 in flight: ${fmt(ra.ok + rb.ok)} replies in ${(ms / 1000).toFixed(2)} s (${rate(ra.ok + rb.ok, ms)}), wrong: ${ra.wrong + rb.wrong}`);
   console.log(`  client-a got ${fmt(ra.ok)}, client-b got ${fmt(rb.ok)}; server answered ${[...served].map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+
+  // A request nobody answers fails with a typed timeout, only for its caller.
+  const silent = dealer({ context, bind: 'tcp://127.0.0.1:*', linger: 0 });
+  await silent.ready;
+  const lonely = requester(dealer({ context, connect: silent.bindings[0]!, linger: 0 }), { timeout: 100, retries: 1 });
+  const t1 = performance.now();
+  const failure = await firstValueFrom(lonely('anyone?')).catch((e: unknown) => e);
+  console.log(`no server: ${failure instanceof RequestTimeoutError ? 'RequestTimeoutError' : String(failure)} after ${Math.round(since(t1))} ms (timeout 100 ms, 1 retry)`);
 }
 
 if (require.main === module) runAlone(requestReply);

@@ -148,7 +148,8 @@ export function requestReply(socket: RequestReplySocket, config: RequestReplyCon
     // The caller's stack, taken now: the timeout fires later, from a timer.
     if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(holder, requester);
     else holder.stack = new Error().stack;
-    return new Observable<Message>((subscriber) => correlator.open(frames, subscriber, holder.stack));
+    // `holder.stack` is formatted only if read, so a request that does not time out pays no formatting.
+    return new Observable<Message>((subscriber) => correlator.open(frames, subscriber, holder));
   };
   return Object.defineProperties(requester, {
     late: { get: () => correlator.late, enumerable: true },
@@ -162,7 +163,8 @@ interface Pending {
   readonly id: Buffer;
   readonly frames: Frame[];
   readonly subscriber: Subscriber<Message>;
-  readonly callerStack: string | undefined;
+  /** Holds the caller's stack, captured at the call, formatted only when a timeout reads it. */
+  readonly caller: { stack?: string };
   attempts: number;
   done: boolean;
   timer?: Subscription;
@@ -218,7 +220,7 @@ class Correlator {
   }
 
   /** A subscription to a request: register it, listen for replies, send (or queue, over REQ). */
-  open(body: readonly Frame[], subscriber: Subscriber<Message>, callerStack: string | undefined): () => void {
+  open(body: readonly Frame[], subscriber: Subscriber<Message>, caller: { stack?: string }): () => void {
     const id = this.nextId();
     const key = id.toString('hex');
     const entry: Pending = {
@@ -226,7 +228,7 @@ class Correlator {
       id,
       frames: wrapRequest(this.framing, this.type, id, body),
       subscriber,
-      callerStack,
+      caller,
       attempts: 0,
       done: false,
     };
@@ -266,8 +268,8 @@ class Correlator {
     if (entry.done) return;
     if (entry.attempts <= this.retries) this.attempt(entry);
     else {
-      const { id, callerStack } = entry;
-      this.finish(entry, { err: new RequestTimeoutError(this.timeout, entry.attempts, { id, callerStack }) });
+      const { id, caller } = entry;
+      this.finish(entry, { err: new RequestTimeoutError(this.timeout, entry.attempts, { id, callerStack: caller.stack }) });
     }
   }
 
