@@ -1,14 +1,15 @@
 /**
- * rxzmq demo: `npm run demo`. Three ZeroMQ patterns in one process, every
- * socket in one Context, closed together at the end (~12 s in all).
+ * rxzmq demo: `npm run demo`. Three ZeroMQ patterns and RPC in one process, every
+ * socket in one Context, closed together at the end (~11 s in all).
  * Each pattern is also a small example of its own:
- * pubsub.ts, pipeline.ts, request-reply.ts.
+ * pubsub.ts, pipeline.ts, request-reply.ts, rpc.ts.
  */
 import { Context } from '../src';
 import { since } from './helpers';
 import { pipeline } from './pipeline';
 import { pubSub } from './pubsub';
 import { requestReply } from './request-reply';
+import { rpc } from './rpc';
 
 async function main(): Promise<void> {
   const context = new Context();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     await pubSub(context);
     await pipeline(context);
     await requestReply(context);
+    await rpc(context);
   } finally {
     const open = context.size;
     const t = performance.now();

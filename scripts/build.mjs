@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 // Each entry point: its path under dist/cjs (and dist/esm), without `.js`.
-const entries = ['index', 'operators/index', 'testing/index'];
+const entries = ['index', 'operators/index', 'rpc/index', 'testing/index'];
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {

@@ -1,0 +1,71 @@
+import type { Observable } from 'rxjs';
+import type { Kwargs } from './kwargs';
+
+/** Any function, as a remote API declares its methods. */
+type AnyFunction = (...args: any[]) => unknown;
+
+/**
+ * A method's arguments: its parameters, or (keyword style) any leading
+ * positional arguments followed by a `kwargs(...)` marker.
+ */
+type CallArgs<F extends AnyFunction> = Parameters<F> | [...unknown[], Kwargs];
+
+/** What a call resolves with: the awaited value, or an Observable result's last value. */
+type CallValue<R> = R extends Observable<infer T> ? T | undefined : Awaited<R>;
+/** What a stream emits: an Observable result's values, or the single value. */
+type StreamValue<R> = R extends Observable<infer T> ? T : Awaited<R>;
+
+/**
+ * `client.call`: the remote API with each method returning a Promise.
+ * Namespaces (nested objects) stay nested. A `kwargs(...)` marker may follow
+ * the positional arguments.
+ */
+export type CallApi<Api> = {
+  readonly [K in keyof Api]: Api[K] extends AnyFunction
+    ? (...args: CallArgs<Api[K]>) => Promise<CallValue<ReturnType<Api[K]>>>
+    : Api[K] extends object
+      ? CallApi<Api[K]>
+      : never;
+};
+
+/** `client.stream`: the remote API with each method returning an Observable of its results. */
+export type StreamApi<Api> = {
+  readonly [K in keyof Api]: Api[K] extends AnyFunction
+    ? (...args: CallArgs<Api[K]>) => Observable<StreamValue<ReturnType<Api[K]>>>
+    : Api[K] extends object
+      ? StreamApi<Api[K]>
+      : never;
+};
+
+/** `client.notify` / `client.publish(topic)`: the remote API with each method resolving once sent. */
+export type NotifyApi<Api> = {
+  readonly [K in keyof Api]: Api[K] extends AnyFunction
+    ? (...args: CallArgs<Api[K]>) => Promise<void>
+    : Api[K] extends object
+      ? NotifyApi<Api[K]>
+      : never;
+};
+
+/** An API of unknown shape: any dotted path is callable. */
+export interface UntypedApi {
+  readonly [name: string]: UntypedApi & ((...args: unknown[]) => unknown);
+}
+
+/**
+ * A Proxy that turns `proxy.a.b.c(...args)` into `invoke('a.b.c', args)`.
+ * Property names that a Promise or console would probe (`then`, symbols)
+ * are not calls, so a proxy can be returned from an async function.
+ */
+export function methodProxy<T>(invoke: (method: string, args: unknown[]) => unknown, path = ''): T {
+  const target = function remoteMethod(): void {};
+  return new Proxy(target, {
+    get(_, key) {
+      if (typeof key === 'symbol' || key === 'then') return undefined;
+      return methodProxy(invoke, path ? `${path}.${key}` : key);
+    },
+    apply(_, __, args: unknown[]) {
+      if (!path) throw new TypeError('rxzmq: name a remote method, e.g. client.call.add(1, 2)');
+      return invoke(path, args);
+    },
+  }) as T;
+}

@@ -1,0 +1,107 @@
+import type { Observable } from 'rxjs';
+import type { Frame } from '../engine';
+
+/** Bounds of one batch. */
+export interface BatchLimits {
+  /** Packets in one message. */
+  maxPackets: number;
+  /** Bytes of encoded packets in one message (a single larger packet still goes, alone). */
+  maxBytes: number;
+}
+
+/** The default bounds: enough to amortise a ZeroMQ message, small enough to keep latency flat. */
+export const DEFAULT_BATCH: BatchLimits = { maxPackets: 256, maxBytes: 256 * 1024 };
+
+/** Called once the packet's message was sent, or with the error that lost it. */
+export type Settle = (err?: unknown) => void;
+
+interface Queue {
+  readonly route: readonly Frame[];
+  packets: Buffer[];
+  settles: (Settle | undefined)[];
+  bytes: number;
+}
+
+/**
+ * Packs packets into as few ZeroMQ messages as it can without waiting on a
+ * timer: a packet queued while the socket is idle goes at once, alone; the
+ * packets queued while that send is in flight go together when it
+ * completes. Packets are grouped by route (a ROUTER peer's identity; one
+ * route for a client), one message per route at a time.
+ */
+export class Batcher {
+  private readonly queues = new Map<string, Queue>();
+  private sending = false;
+  private flushing = false;
+
+  constructor(
+    /** Sends one message; the Batcher waits for it to complete before the next. */
+    private readonly send: (frames: Frame[]) => Observable<void>,
+    /** Turns a route and encoded packets into a message's frames. */
+    private readonly frame: (route: readonly Frame[], packets: readonly Buffer[]) => Frame[],
+    private readonly limits: BatchLimits = DEFAULT_BATCH,
+  ) {}
+
+  /** Packets waiting for their turn. */
+  get waiting(): number {
+    let n = 0;
+    for (const queue of this.queues.values()) n += queue.packets.length;
+    return n;
+  }
+
+  /**
+   * Queues an encoded packet for `route` (identified by `key`), and sends now
+   * if the socket is idle; `settle` hears when its message went (or failed).
+   */
+  push(key: string, route: readonly Frame[], packet: Buffer, settle?: Settle): void {
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = { route, packets: [], settles: [], bytes: 0 }));
+    queue.packets.push(packet);
+    queue.settles.push(settle);
+    queue.bytes += packet.length;
+    this.flush();
+  }
+
+  /** Sends while the socket takes messages at once; a send that completes later calls back in. */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    while (!this.sending) {
+      const next = this.queues.entries().next();
+      if (next.done) break;
+      const [key, queue] = next.value;
+      const count = this.count(queue);
+      const packets = queue.packets.splice(0, count);
+      const settles = queue.settles.splice(0, count);
+      // Re-inserting moves this route to the back of the line, so routes take turns.
+      this.queues.delete(key);
+      if (queue.packets.length > 0) this.queues.set(key, queue);
+      this.sending = true;
+      const settle = (err?: unknown): void => {
+        for (const one of settles) one?.(err);
+        this.sent();
+      };
+      this.send(this.frame(queue.route, packets)).subscribe({ complete: () => settle(), error: settle });
+    }
+    this.flushing = false;
+  }
+
+  private readonly sent = (): void => {
+    this.sending = false;
+    this.flush();
+  };
+
+  /** How many of a queue's first packets fit in one message. */
+  private count(queue: Queue): number {
+    let count = 0;
+    let bytes = 0;
+    while (count < queue.packets.length && count < this.limits.maxPackets) {
+      const size = queue.packets[count]!.length;
+      if (count > 0 && bytes + size > this.limits.maxBytes) break;
+      bytes += size;
+      count++;
+    }
+    queue.bytes -= bytes;
+    return count;
+  }
+}

@@ -1,0 +1,144 @@
+import type { Message } from '../engine';
+import type { RouterSocket } from '../observables';
+import type { Codec } from '../operators';
+import { Batcher, DEFAULT_BATCH, type BatchLimits } from './batcher';
+import { toWireError } from './errors';
+import { batchMessage, checkHeader, decodePackets, Kind, packetArray, ProtocolError, type Packet } from './protocol';
+import type { CallRunner } from './runner';
+
+/** Options of the rxzmq-protocol server core. */
+export interface NativeServerConfig {
+  exposeStack: boolean;
+  maxMessageSize: number;
+  batch?: Partial<BatchLimits>;
+}
+
+/**
+ * The server side of rxzmq's protocol: reads batches of calls, runs them,
+ * sends the replies batched per peer, and cancels calls on CANCEL.
+ */
+export class NativeServer {
+  private readonly batcher: Batcher;
+  /** Cancel functions of running calls, by peer identity (hex) and call id. */
+  private readonly running = new Map<string, Map<number, (reason?: unknown) => void>>();
+
+  constructor(
+    socket: RouterSocket,
+    private readonly runner: CallRunner,
+    private readonly codec: Codec,
+    private readonly config: NativeServerConfig,
+  ) {
+    this.batcher = new Batcher(
+      (frames) => socket.send$(frames),
+      (route, packets) => [...route, ...batchMessage(packets)],
+      { ...DEFAULT_BATCH, ...config.batch },
+    );
+  }
+
+  /** Handles one message; resolves when its plain calls have replied (streams run on), which paces reading. */
+  receive(msg: Message): Promise<void> {
+    const stats = this.runner.stats;
+    stats.messages++;
+    const [identity] = msg;
+    const peer = identity?.toString('hex') ?? '';
+    let packets: ReturnType<typeof decodePackets>;
+    try {
+      if (msg.length !== 3) throw new ProtocolError(`expected 3 frames (identity, header, body), got ${msg.length}`);
+      checkHeader(msg[1]);
+      const body = msg[2]!;
+      if (body.length > this.config.maxMessageSize) {
+        throw new ProtocolError(`request of ${body.length} bytes is over the limit of ${this.config.maxMessageSize}`);
+      }
+      packets = decodePackets(body, this.codec);
+    } catch (err) {
+      stats.malformed++;
+      if (identity && identity.length > 0) this.reply(identity, peer, this.errorPacket(null, err));
+      return Promise.resolve();
+    }
+    const done: Promise<void>[] = [];
+    for (const packet of packets) {
+      if (!('kind' in packet)) {
+        stats.malformed++;
+        this.reply(identity!, peer, this.errorPacket(packet.id, packet.error));
+      } else if (packet.kind === Kind.Call) done.push(this.run(identity!, peer, packet));
+      else if (packet.kind === Kind.Cancel) this.cancel(peer, packet.id);
+      else stats.malformed++;
+    }
+    return done.length === 0 ? Promise.resolve() : Promise.all(done).then(() => undefined);
+  }
+
+  /** Aborts every running call (the service closes). */
+  abortAll(): void {
+    for (const calls of this.running.values()) for (const cancel of calls.values()) cancel(new Error('rxzmq: the service closed'));
+    this.running.clear();
+  }
+
+  private run(identity: Buffer, peer: string, call: Extract<Packet, { kind: Kind.Call }>): Promise<void> {
+    const calls = this.running.get(peer) ?? new Map<number, (reason?: unknown) => void>();
+    this.running.set(peer, calls);
+    const previous = calls.get(call.id);
+    if (previous) {
+      calls.delete(call.id);
+      previous(new Error('rxzmq: replaced by a call with the same id'));
+    }
+    return new Promise<void>((settled) => {
+      const id = call.id;
+      let cancel: ((reason?: unknown) => void) | undefined;
+      let over = false;
+      const forget = (): void => {
+        over = true;
+        if (cancel && calls.get(id) === cancel) calls.delete(id);
+        if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
+      };
+      cancel = this.runner.run(call, call.stream, {
+        next: (value) => {
+          if (call.stream) this.reply(identity, peer, { kind: Kind.Next, id, value });
+          else {
+            forget();
+            this.reply(identity, peer, { kind: Kind.Result, id, value });
+            settled();
+          }
+        },
+        complete: () => {
+          forget();
+          if (call.stream) this.reply(identity, peer, { kind: Kind.Complete, id });
+          settled();
+        },
+        error: (err) => {
+          forget();
+          this.reply(identity, peer, this.errorPacket(id, err));
+          settled();
+        },
+      });
+      if (!over) calls.set(id, cancel);
+      else if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
+      if (call.stream) settled(); // a stream does not hold the reading of further requests
+    });
+  }
+
+  private cancel(peer: string, id: number): void {
+    const calls = this.running.get(peer);
+    const cancel = calls?.get(id);
+    if (!calls || !cancel) return;
+    calls.delete(id);
+    if (calls.size === 0) this.running.delete(peer);
+    cancel(new Error('rxzmq: the caller cancelled the call'));
+  }
+
+  private reply(identity: Buffer, peer: string, packet: Packet): void {
+    let encoded: Buffer;
+    try {
+      encoded = this.codec.encode(packetArray(packet));
+    } catch (err) {
+      if (packet.kind === Kind.Error || !('id' in packet)) return;
+      this.runner.stats.errors++;
+      const cause = new TypeError(`rxzmq: cannot encode the result: ${(err as Error).message}`, { cause: err });
+      encoded = this.codec.encode(packetArray(this.errorPacket(packet.id, cause)));
+    }
+    this.batcher.push(peer, [identity], encoded);
+  }
+
+  private errorPacket(id: number | null, err: unknown): Packet {
+    return { kind: Kind.Error, id, error: toWireError(err, { exposeStack: this.config.exposeStack }) };
+  }
+}
