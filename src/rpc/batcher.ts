@@ -24,15 +24,20 @@ interface Queue {
 
 /**
  * Packs packets into as few ZeroMQ messages as it can without waiting on a
- * timer: a packet queued while the socket is idle goes at once, alone; the
- * packets queued while that send is in flight go together when it
- * completes. Packets are grouped by route (a ROUTER peer's identity; one
- * route for a client), one message per route at a time.
+ * timer. The first packet of a turn of the event loop goes at once, alone,
+ * so a lone call pays no latency. Packets queued while that send is in
+ * flight go together when it completes; the rest of the turn's packets (a
+ * burst: many replies read in one turn, each issuing a call) go together at
+ * the end of the turn (`setImmediate`), instead of one message each.
+ * Packets are grouped by route (a ROUTER peer's identity; one route for a
+ * client), one message per route at a time.
  */
 export class Batcher {
   private readonly queues = new Map<string, Queue>();
   private sending = false;
   private flushing = false;
+  /** A message already went in this turn of the event loop: more packets wait for the turn's end. */
+  private busyTurn = false;
 
   constructor(
     /** Sends one message; the Batcher waits for it to complete before the next. */
@@ -59,8 +64,23 @@ export class Batcher {
     queue.packets.push(packet);
     queue.settles.push(settle);
     queue.bytes += packet.length;
+    if (this.busyTurn) return;
+    this.startTurn();
     this.flush();
   }
+
+  private startTurn(): void {
+    this.busyTurn = true;
+    setImmediate(this.endTurn);
+  }
+
+  /** The turn is over: what the burst queued goes now (and opens a new turn). */
+  private readonly endTurn = (): void => {
+    this.busyTurn = false;
+    if (this.queues.size === 0) return;
+    this.startTurn();
+    this.flush();
+  };
 
   /** Sends while the socket takes messages at once; a send that completes later calls back in. */
   private flush(): void {
