@@ -1,5 +1,8 @@
-import type { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
+import type { Message } from '../engine';
 import type { DealerSocket } from '../observables';
+import { RpcTimeoutError, ServiceClosedError } from './errors';
+import { splitArgs } from './kwargs';
 
 /** What a request-reply client needs from its protocol. */
 export interface CallCore {
@@ -13,4 +16,85 @@ export interface CallCore {
    * cancels it where the protocol can.
    */
   invoke(method: string, args: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown>;
+}
+
+/**
+ * What both protocols' clients share: calls waiting by id, the per-call
+ * timeout with the caller's stack, failing calls when the socket closes.
+ * A protocol says how a call goes out, how replies come in, and what (if
+ * anything) tells the server a call was given up.
+ */
+export abstract class PendingCalls implements CallCore {
+  late = 0;
+  protected readonly pending = new Map<number, Subscriber<unknown>>();
+  private lastId = 0;
+
+  constructor(readonly socket: DealerSocket) {
+    socket.subscribe({
+      next: (msg) => this.receive(msg),
+      error: (err: unknown) => this.closeAll(err),
+      complete: () => this.closeAll(undefined),
+    });
+  }
+
+  /** The id after `current` (ids wrap; ids in flight are skipped). */
+  protected abstract nextId(current: number): number;
+  /** Sends a call; throws if its arguments cannot be encoded. */
+  protected abstract send(id: number, method: string, args: unknown[], kwargs: Record<string, unknown>, stream: boolean): void;
+  /** Handles a message from the server. */
+  protected abstract receive(msg: Message): void;
+  /** The caller gave up on a call still waiting (unsubscribed, timed out). */
+  protected abandon(_id: number): void {}
+
+  invoke(method: string, all: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown> {
+    // The caller's stack, captured now and formatted only if a timeout reads it.
+    const caller: { stack?: string } = {};
+    Error.captureStackTrace(caller);
+    return new Observable<unknown>((subscriber) => {
+      if (this.socket.isClosed) {
+        subscriber.error(new ServiceClosedError());
+        return;
+      }
+      const { args, kwargs } = splitArgs(all);
+      const id = this.allocateId();
+      this.pending.set(id, subscriber);
+      try {
+        this.send(id, method, args, kwargs, stream);
+      } catch (err) {
+        this.pending.delete(id);
+        subscriber.error(new TypeError(`rxzmq: cannot encode the arguments of '${method}': ${(err as Error).message}`, { cause: err }));
+        return;
+      }
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => subscriber.error(new RpcTimeoutError(timeout, method, { callerStack: caller.stack })), timeout);
+      return () => {
+        if (timer) clearTimeout(timer);
+        if (this.pending.delete(id) && !this.socket.isClosed) this.abandon(id);
+      };
+    });
+  }
+
+  /** Takes a waiting call off the list (its reply came); undefined when nobody waits for `id`. */
+  protected take(id: number): Subscriber<unknown> | undefined {
+    const subscriber = this.pending.get(id);
+    if (subscriber) this.pending.delete(id);
+    return subscriber;
+  }
+
+  /** Fails one waiting call. */
+  protected fail(id: number, err: unknown): void {
+    this.take(id)?.error(err);
+  }
+
+  private allocateId(): number {
+    do this.lastId = this.nextId(this.lastId);
+    while (this.pending.has(this.lastId));
+    return this.lastId;
+  }
+
+  private closeAll(cause: unknown): void {
+    for (const id of [...this.pending.keys()]) this.fail(id, new ServiceClosedError(undefined, { cause }));
+  }
 }
