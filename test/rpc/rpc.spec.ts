@@ -195,6 +195,25 @@ describe('RPC request-reply (rxzmq protocol)', () => {
     expect(await client.call.add(5, 5)).toBe(10);
   });
 
+  it('rpc - the other way round: servers connect to a bound client', async () => {
+    const bound = await connectRpc<Api>({ bind: 'tcp://127.0.0.1:*', linger: 0, context });
+    const endpoint = bound.socket.bindings[0]!;
+    await serveRpc({ add: (a: number, b: number) => a + b }, { connect: endpoint, linger: 0, context });
+    await serveRpc({ add: (a: number, b: number) => a + b }, { connect: endpoint, linger: 0, context });
+    await delay(50);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => bound.call.add(i, i)));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+  });
+
+  it('rpc - remote stacks cross only when the server opts in', async () => {
+    const open = await serveRpc(handler, { bind: 'tcp://127.0.0.1:*', linger: 0, context, exposeStack: true });
+    const near = await connectRpc<Api>({ connect: open.endpoints[0]!, linger: 0, context });
+    const shown = (await near.call.fail('type').catch((e: unknown) => e)) as Error & { remoteStack?: string };
+    expect(shown.remoteStack).toContain('rpc.spec.ts');
+    const hidden = (await client.call.fail('type').catch((e: unknown) => e)) as Error & { remoteStack?: string };
+    expect(hidden.remoteStack).toBeUndefined();
+  });
+
   it('rpc - closing the client fails waiting calls with ServiceClosedError', async () => {
     const pending = client.call.slow(1000).catch((e: unknown) => e);
     await delay(20);
