@@ -47,9 +47,9 @@ export abstract class PendingCalls implements CallCore {
   protected abandon(_id: number): void {}
 
   invoke(method: string, all: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown> {
-    // The caller's stack, captured now and formatted only if a timeout reads it.
+    // The caller's stack, for a timeout to point at: captured now (only when a timeout is set), formatted only if read.
     const caller: { stack?: string } = {};
-    Error.captureStackTrace(caller);
+    if (timeout !== undefined) Error.captureStackTrace(caller);
     return new Observable<unknown>((subscriber) => {
       if (this.socket.isClosed) {
         subscriber.error(new ServiceClosedError());

@@ -72,7 +72,16 @@ export class CallRunner {
    */
   run(call: RunnableCall, stream: boolean, sink: CallSink): (reason?: unknown) => void {
     this.stats.calls++;
-    const controller = new AbortController();
+    // Most methods never look at their signal: its AbortController is made on first use.
+    let controller: AbortController | undefined;
+    let abortReason: unknown;
+    const signalOf = (): AbortSignal => {
+      if (!controller) {
+        controller = new AbortController();
+        if (abortReason !== undefined) controller.abort(abortReason);
+      }
+      return controller.signal;
+    };
     let subscription: Subscription | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let over = false;
@@ -82,7 +91,9 @@ export class CallRunner {
       over = true;
       if (timer) clearTimeout(timer);
       subscription?.unsubscribe();
-      if (reason !== undefined) controller.abort(reason);
+      if (reason === undefined) return;
+      abortReason = reason;
+      controller?.abort(reason);
     };
     const cancel = (reason: unknown = new Error('rxzmq: the call was cancelled')): void => end(reason);
     const fail = (err: unknown): void => {
@@ -96,7 +107,14 @@ export class CallRunner {
     if (timeout !== undefined) timer = setTimeout(() => fail(new RpcTimeoutError(timeout, call.method)), timeout);
     let results: Observable<unknown>;
     try {
-      const result = this.dispatcher.invoke({ ...call, signal: controller.signal });
+      const result = this.dispatcher.invoke({
+        method: call.method,
+        args: call.args,
+        kwargs: call.kwargs,
+        get signal() {
+          return signalOf();
+        },
+      });
       results = isObservable(result) && !stream ? result.pipe(last(undefined, undefined)) : toObservable(result);
     } catch (err) {
       fail(err);
