@@ -51,6 +51,8 @@ export interface UntypedApi {
   readonly [name: string]: UntypedApi & ((...args: unknown[]) => unknown);
 }
 
+const MAX_CACHED_NAMES = 1024;
+
 /**
  * A Proxy that turns `proxy.a.b.c(...args)` into `invoke('a.b.c', args)`.
  * Property names that a Promise or console would probe (`then`, symbols)
@@ -58,10 +60,17 @@ export interface UntypedApi {
  */
 export function methodProxy<T>(invoke: (method: string, args: unknown[]) => unknown, path = ''): T {
   const target = function remoteMethod(): void {};
+  // `client.call.add` is looked up on every call: keep each name's proxy (up to a bound, for names made up at run time).
+  const children = new Map<string, unknown>();
   return new Proxy(target, {
     get(_, key) {
       if (typeof key === 'symbol' || key === 'then') return undefined;
-      return methodProxy(invoke, path ? `${path}.${key}` : key);
+      let child = children.get(key);
+      if (child === undefined) {
+        child = methodProxy(invoke, path ? `${path}.${key}` : key);
+        if (children.size < MAX_CACHED_NAMES) children.set(key, child);
+      }
+      return child;
     },
     apply(_, __, args: unknown[]) {
       if (!path) throw new TypeError('rxzmq: name a remote method, e.g. client.call.add(1, 2)');

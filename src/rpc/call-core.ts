@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { Message } from '../engine';
 import type { DealerSocket } from '../observables';
 import { RpcTimeoutError, ServiceClosedError } from './errors';
@@ -16,6 +16,15 @@ export interface CallCore {
    * cancels it where the protocol can.
    */
   invoke(method: string, args: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown>;
+  /** A plain call as a Promise, without an Observable in between (the common path, kept cheap). */
+  call(method: string, args: unknown[], timeout: number | undefined): Promise<unknown>;
+}
+
+/** Where a waiting call's outcome goes: an Observable's subscriber, or a promise's settle functions. */
+export interface CallSink {
+  next(value: unknown): void;
+  complete(): void;
+  error(err: unknown): void;
 }
 
 /**
@@ -26,7 +35,7 @@ export interface CallCore {
  */
 export abstract class PendingCalls implements CallCore {
   late = 0;
-  protected readonly pending = new Map<number, Subscriber<unknown>>();
+  protected readonly pending = new Map<number, CallSink>();
   private lastId = 0;
 
   constructor(readonly socket: DealerSocket) {
@@ -47,37 +56,67 @@ export abstract class PendingCalls implements CallCore {
   protected abandon(_id: number): void {}
 
   invoke(method: string, all: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown> {
-    // The caller's stack, for a timeout to point at: captured now (only when a timeout is set), formatted only if read.
-    const caller: { stack?: string } = {};
-    if (timeout !== undefined) Error.captureStackTrace(caller);
-    return new Observable<unknown>((subscriber) => {
-      if (this.socket.isClosed) {
-        subscriber.error(new ServiceClosedError());
-        return;
-      }
-      const { args, kwargs } = splitArgs(all);
-      const id = this.allocateId();
-      this.pending.set(id, subscriber);
-      try {
-        this.send(id, method, args, kwargs, stream);
-      } catch (err) {
-        this.pending.delete(id);
-        subscriber.error(new TypeError(`rxzmq: cannot encode the arguments of '${method}': ${(err as Error).message}`, { cause: err }));
-        return;
-      }
-      const timer =
-        timeout === undefined
-          ? undefined
-          : setTimeout(() => subscriber.error(new RpcTimeoutError(timeout, method, { callerStack: caller.stack })), timeout);
-      return () => {
-        if (timer) clearTimeout(timer);
-        if (this.pending.delete(id) && !this.socket.isClosed) this.abandon(id);
-      };
+    const caller = callerOf(timeout);
+    return new Observable<unknown>((subscriber) => this.start(method, all, stream, timeout, caller, subscriber));
+  }
+
+  call(method: string, all: unknown[], timeout: number | undefined): Promise<unknown> {
+    const caller = callerOf(timeout);
+    return new Promise((resolve, reject) => {
+      let result: unknown;
+      this.start(method, all, false, timeout, caller, {
+        next: (value) => (result = value),
+        complete: () => resolve(result),
+        error: reject,
+      });
     });
   }
 
+  /** Sends a call and waits for it; returns the function that gives it up. */
+  private start(
+    method: string,
+    all: unknown[],
+    stream: boolean,
+    timeout: number | undefined,
+    caller: { stack?: string },
+    sink: CallSink,
+  ): (() => void) | undefined {
+    if (this.socket.isClosed) {
+      sink.error(new ServiceClosedError());
+      return undefined;
+    }
+    const { args, kwargs } = splitArgs(all);
+    const id = this.allocateId();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settled = (): void => {
+      if (timer) clearTimeout(timer);
+    };
+    this.pending.set(id, {
+      next: (value) => sink.next(value),
+      complete: () => (settled(), sink.complete()),
+      error: (err) => (settled(), sink.error(err)),
+    });
+    try {
+      this.send(id, method, args, kwargs, stream);
+    } catch (err) {
+      this.pending.delete(id);
+      sink.error(new TypeError(`rxzmq: cannot encode the arguments of '${method}': ${(err as Error).message}`, { cause: err }));
+      return undefined;
+    }
+    if (timeout !== undefined) {
+      timer = setTimeout(() => {
+        if (this.pending.delete(id)) this.abandon(id);
+        sink.error(new RpcTimeoutError(timeout, method, { callerStack: caller.stack }));
+      }, timeout);
+    }
+    return () => {
+      settled();
+      if (this.pending.delete(id) && !this.socket.isClosed) this.abandon(id);
+    };
+  }
+
   /** Takes a waiting call off the list (its reply came); undefined when nobody waits for `id`. */
-  protected take(id: number): Subscriber<unknown> | undefined {
+  protected take(id: number): CallSink | undefined {
     const subscriber = this.pending.get(id);
     if (subscriber) this.pending.delete(id);
     return subscriber;
@@ -97,4 +136,11 @@ export abstract class PendingCalls implements CallCore {
   private closeAll(cause: unknown): void {
     for (const id of [...this.pending.keys()]) this.fail(id, new ServiceClosedError(undefined, { cause }));
   }
+}
+
+/** The caller's stack, for a timeout to point at: captured now (only when a timeout is set), formatted only if read. */
+function callerOf(timeout: number | undefined): { stack?: string } {
+  const caller: { stack?: string } = {};
+  if (timeout !== undefined) Error.captureStackTrace(caller, callerOf);
+  return caller;
 }

@@ -1,4 +1,3 @@
-import { lastValueFrom } from 'rxjs';
 import { dealer, type DealerOptions, type DealerSocket } from '../observables';
 import type { TranslationTable } from './aiozmq';
 import { AiozmqClient } from './aiozmq-client';
@@ -51,9 +50,7 @@ function clientView<Api>(core: CallCore, timeout: number | undefined): RpcClient
   if (timeout !== undefined && !(timeout > 0)) throw new TypeError(`rxzmq: an RPC timeout must be > 0 ms, got ${timeout}`);
   const socket = core.socket;
   return {
-    call: methodProxy<CallApi<Api>>((method, args) =>
-      lastValueFrom(core.invoke(method, args, false, timeout), { defaultValue: undefined }),
-    ),
+    call: methodProxy<CallApi<Api>>((method, args) => core.call(method, args, timeout)),
     stream: methodProxy<StreamApi<Api>>((method, args) => core.invoke(method, args, true, timeout)),
     withTimeout: (ms) => clientView<Api>(core, ms),
     get late() {

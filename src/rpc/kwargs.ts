@@ -24,9 +24,12 @@ export function kwargs(values: Record<string, unknown>): Kwargs {
   return new Kwargs({ ...values });
 }
 
-/** Splits a call's arguments into positional ones and the keyword marker, if last. */
-export function splitArgs(all: readonly unknown[]): { args: unknown[]; kwargs: Record<string, unknown> } {
+/** No keyword arguments: one shared, frozen object instead of a new one per call. */
+export const NO_KWARGS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Splits a call's arguments (an array the caller no longer uses) into positional ones and the keyword marker, if last. */
+export function splitArgs(all: unknown[]): { args: unknown[]; kwargs: Readonly<Record<string, unknown>> } {
   const last = all[all.length - 1];
   if (last instanceof Kwargs) return { args: all.slice(0, -1), kwargs: { ...last.values } };
-  return { args: [...all], kwargs: {} };
+  return { args: all, kwargs: NO_KWARGS };
 }

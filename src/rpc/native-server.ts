@@ -6,6 +6,8 @@ import { toWireError } from './errors';
 import { batchMessage, checkHeader, decodePackets, Kind, packetArray, ProtocolError, type Packet } from './protocol';
 import type { CallRunner } from './runner';
 
+const DONE = Promise.resolve();
+
 /** Options of the rxzmq-protocol server core. */
 export interface NativeServerConfig {
   exposeStack: boolean;
@@ -55,16 +57,24 @@ export class NativeServer {
       if (identity && identity.length > 0) this.reply(identity, peer, this.errorPacket(null, err));
       return Promise.resolve();
     }
-    const done: Promise<void>[] = [];
+    // One promise per message (not per call), settled when its plain calls have replied.
+    let waiting = 1;
+    let release: (() => void) | undefined;
+    const settled = (): void => {
+      if (--waiting === 0) release?.();
+    };
     for (const packet of packets) {
       if (!('kind' in packet)) {
         stats.malformed++;
         this.reply(identity!, peer, this.errorPacket(packet.id, packet.error));
-      } else if (packet.kind === Kind.Call) done.push(this.run(identity!, peer, packet));
-      else if (packet.kind === Kind.Cancel) this.cancel(peer, packet.id);
+      } else if (packet.kind === Kind.Call) {
+        waiting++;
+        this.run(identity!, peer, packet, settled);
+      } else if (packet.kind === Kind.Cancel) this.cancel(peer, packet.id);
       else stats.malformed++;
     }
-    return done.length === 0 ? Promise.resolve() : Promise.all(done).then(() => undefined);
+    settled();
+    return waiting === 0 ? DONE : new Promise<void>((resolve) => (release = resolve));
   }
 
   /** Aborts every running call (the service closes). */
@@ -73,7 +83,8 @@ export class NativeServer {
     this.running.clear();
   }
 
-  private run(identity: Buffer, peer: string, call: Extract<Packet, { kind: Kind.Call }>): Promise<void> {
+  /** Runs one call; `settled` is called once, when a plain call has replied (at once for a stream). */
+  private run(identity: Buffer, peer: string, call: Extract<Packet, { kind: Kind.Call }>, settled: () => void): void {
     const calls = this.running.get(peer) ?? new Map<number, (reason?: unknown) => void>();
     this.running.set(peer, calls);
     const previous = calls.get(call.id);
@@ -81,39 +92,43 @@ export class NativeServer {
       calls.delete(call.id);
       previous(new Error('rxzmq: replaced by a call with the same id'));
     }
-    return new Promise<void>((settled) => {
-      const id = call.id;
-      let cancel: ((reason?: unknown) => void) | undefined;
-      let over = false;
-      const forget = (): void => {
-        over = true;
-        if (cancel && calls.get(id) === cancel) calls.delete(id);
-        if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
-      };
-      cancel = this.runner.run(call, call.stream, {
-        next: (value) => {
-          if (call.stream) this.reply(identity, peer, { kind: Kind.Next, id, value });
-          else {
-            forget();
-            this.reply(identity, peer, { kind: Kind.Result, id, value });
-            settled();
-          }
-        },
-        complete: () => {
+    const id = call.id;
+    let cancel: ((reason?: unknown) => void) | undefined;
+    let over = false;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      settled();
+    };
+    const forget = (): void => {
+      over = true;
+      if (cancel && calls.get(id) === cancel) calls.delete(id);
+      if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
+    };
+    cancel = this.runner.run(call, call.stream, {
+      next: (value) => {
+        if (call.stream) this.reply(identity, peer, { kind: Kind.Next, id, value });
+        else {
           forget();
-          if (call.stream) this.reply(identity, peer, { kind: Kind.Complete, id });
-          settled();
-        },
-        error: (err) => {
-          forget();
-          this.reply(identity, peer, this.errorPacket(id, err));
-          settled();
-        },
-      });
-      if (!over) calls.set(id, cancel);
-      else if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
-      if (call.stream) settled(); // a stream does not hold the reading of further requests
+          this.reply(identity, peer, { kind: Kind.Result, id, value });
+          release();
+        }
+      },
+      complete: () => {
+        forget();
+        if (call.stream) this.reply(identity, peer, { kind: Kind.Complete, id });
+        release();
+      },
+      error: (err) => {
+        forget();
+        this.reply(identity, peer, this.errorPacket(id, err));
+        release();
+      },
     });
+    if (!over) calls.set(id, cancel);
+    else if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
+    if (call.stream) release(); // a stream does not hold the reading of further requests
   }
 
   private cancel(peer: string, id: number): void {

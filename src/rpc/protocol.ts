@@ -6,6 +6,7 @@
  * its kind.
  */
 import type { Codec } from '../operators';
+import { NO_KWARGS } from './kwargs';
 import type { WireError } from './types';
 
 /** `R`, `X`, `Z`, then the protocol version. */
@@ -33,13 +34,13 @@ export enum Kind {
 
 /** A decoded packet. */
 export type Packet =
-  | { kind: Kind.Call; id: number; method: string; args: unknown[]; kwargs: Record<string, unknown>; stream: boolean }
+  | { kind: Kind.Call; id: number; method: string; args: unknown[]; kwargs: Readonly<Record<string, unknown>>; stream: boolean }
   | { kind: Kind.Cancel; id: number }
   | { kind: Kind.Result; id: number; value: unknown }
   | { kind: Kind.Error; id: number | null; error: WireError }
   | { kind: Kind.Next; id: number; value: unknown }
   | { kind: Kind.Complete; id: number }
-  | { kind: Kind.Notify; method: string; args: unknown[]; kwargs: Record<string, unknown> };
+  | { kind: Kind.Notify; method: string; args: unknown[]; kwargs: Readonly<Record<string, unknown>> };
 
 /** A message that does not follow the protocol; `reason` says how. */
 export class ProtocolError extends Error {
@@ -66,8 +67,10 @@ export function packetArray(packet: Packet): unknown[] {
   }
 }
 
-const emptyToNull = (kwargs: Record<string, unknown>): Record<string, unknown> | null =>
-  Object.keys(kwargs).length === 0 ? null : kwargs;
+function emptyToNull(kwargs: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
+  for (const _ in kwargs) return kwargs;
+  return null;
+}
 
 /** msgpack's array header for `count` elements. */
 export function arrayHeader(count: number): Buffer {
@@ -122,7 +125,7 @@ function readPacket(raw: unknown): Packet | { error: ProtocolError; id: number |
       if (!isId(id) || typeof method !== 'string' || !Array.isArray(args) || !isKwargs(kwargs)) {
         return bad('malformed call packet');
       }
-      return { kind, id, method, args, kwargs: kwargs ?? {}, stream: stream === true };
+      return { kind, id, method, args, kwargs: kwargs ?? NO_KWARGS, stream: stream === true };
     }
     case Kind.Cancel:
     case Kind.Complete:
@@ -140,7 +143,7 @@ function readPacket(raw: unknown): Packet | { error: ProtocolError; id: number |
     case Kind.Notify: {
       const [, method, args, kwargs] = raw;
       if (typeof method !== 'string' || !Array.isArray(args) || !isKwargs(kwargs)) return bad('malformed notify packet');
-      return { kind, method, args, kwargs: kwargs ?? {} };
+      return { kind, method, args, kwargs: kwargs ?? NO_KWARGS };
     }
     default:
       return bad(`unknown packet kind ${String(kind)}`);

@@ -1,5 +1,4 @@
-import { isObservable, last, type Observable, type Subscription } from 'rxjs';
-import { toObservable } from '../observables/consume';
+import { isObservable, last, type Subscription } from 'rxjs';
 import { RpcTimeoutError } from './errors';
 import type { Dispatcher } from './types';
 
@@ -105,9 +104,9 @@ export class CallRunner {
     };
     const { timeout } = this.config;
     if (timeout !== undefined) timer = setTimeout(() => fail(new RpcTimeoutError(timeout, call.method)), timeout);
-    let results: Observable<unknown>;
+    let result: unknown;
     try {
-      const result = this.dispatcher.invoke({
+      result = this.dispatcher.invoke({
         method: call.method,
         args: call.args,
         kwargs: call.kwargs,
@@ -115,11 +114,23 @@ export class CallRunner {
           return signalOf();
         },
       });
-      results = isObservable(result) && !stream ? result.pipe(last(undefined, undefined)) : toObservable(result);
     } catch (err) {
       fail(err);
       return cancel;
     }
+    /** A single result: the common case, with no Observable in between. */
+    const deliver = (value: unknown): void => {
+      if (over) return;
+      end();
+      sink.next(value);
+      sink.complete();
+    };
+    if (!isObservable(result)) {
+      if (isThenable(result)) result.then(deliver, fail);
+      else deliver(result);
+      return cancel;
+    }
+    const results = stream ? result : result.pipe(last(undefined, undefined));
     subscription = results.subscribe({
       next: (value) => {
         if (!over) sink.next(value);
@@ -140,3 +151,6 @@ export class CallRunner {
     if (this.log && !this.config.logExclude?.some((cls) => err instanceof cls)) this.log(err, { method });
   }
 }
+
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as PromiseLike<unknown>).then === 'function';
