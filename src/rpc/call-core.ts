@@ -91,11 +91,17 @@ export abstract class PendingCalls implements CallCore {
     const settled = (): void => {
       if (timer) clearTimeout(timer);
     };
-    this.pending.set(id, {
-      next: (value) => sink.next(value),
-      complete: () => (settled(), sink.complete()),
-      error: (err) => (settled(), sink.error(err)),
-    });
+    // Without a timeout there is nothing to clear when the call ends: the sink itself waits.
+    this.pending.set(
+      id,
+      timeout === undefined
+        ? sink
+        : {
+            next: (value) => sink.next(value),
+            complete: () => (settled(), sink.complete()),
+            error: (err) => (settled(), sink.error(err)),
+          },
+    );
     try {
       this.send(id, method, args, kwargs, stream);
     } catch (err) {

@@ -4,7 +4,7 @@ import type { Codec } from '../operators';
 import { Batcher, DEFAULT_BATCH, type BatchLimits } from './batcher';
 import { toWireError } from './errors';
 import { batchMessage, checkHeader, decodePackets, Kind, packetArray, ProtocolError, type Packet } from './protocol';
-import type { CallRunner } from './runner';
+import type { CallRunner, CallSink, RunningCall } from './runner';
 
 const DONE = Promise.resolve();
 
@@ -22,7 +22,7 @@ export interface NativeServerConfig {
 export class NativeServer {
   private readonly batcher: Batcher;
   /** Cancel functions of running calls, by peer identity (hex) and call id. */
-  private readonly running = new Map<string, Map<number, (reason?: unknown) => void>>();
+  private readonly running = new Map<string, Map<number, RunningCall>>();
 
   constructor(
     socket: RouterSocket,
@@ -79,68 +79,45 @@ export class NativeServer {
 
   /** Aborts every running call (the service closes). */
   abortAll(): void {
-    for (const calls of this.running.values()) for (const cancel of calls.values()) cancel(new Error('rxzmq: the service closed'));
+    for (const calls of this.running.values()) for (const running of calls.values()) running.cancel(new Error('rxzmq: the service closed'));
     this.running.clear();
   }
 
   /** Runs one call; `settled` is called once, when a plain call has replied (at once for a stream). */
   private run(identity: Buffer, peer: string, call: Extract<Packet, { kind: Kind.Call }>, settled: () => void): void {
-    const calls = this.running.get(peer) ?? new Map<number, (reason?: unknown) => void>();
+    const calls = this.running.get(peer) ?? new Map<number, RunningCall>();
     this.running.set(peer, calls);
     const previous = calls.get(call.id);
     if (previous) {
       calls.delete(call.id);
-      previous(new Error('rxzmq: replaced by a call with the same id'));
+      previous.cancel(new Error('rxzmq: replaced by a call with the same id'));
     }
-    const id = call.id;
-    let cancel: ((reason?: unknown) => void) | undefined;
-    let over = false;
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      settled();
-    };
-    const forget = (): void => {
-      over = true;
-      if (cancel && calls.get(id) === cancel) calls.delete(id);
-      if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
-    };
-    cancel = this.runner.run(call, call.stream, {
-      next: (value) => {
-        if (call.stream) this.reply(identity, peer, { kind: Kind.Next, id, value });
-        else {
-          forget();
-          this.reply(identity, peer, { kind: Kind.Result, id, value });
-          release();
-        }
-      },
-      complete: () => {
-        forget();
-        if (call.stream) this.reply(identity, peer, { kind: Kind.Complete, id });
-        release();
-      },
-      error: (err) => {
-        forget();
-        this.reply(identity, peer, this.errorPacket(id, err));
-        release();
-      },
-    });
-    if (!over) calls.set(id, cancel);
-    else if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
-    if (call.stream) release(); // a stream does not hold the reading of further requests
+    const reply = new CallReply(this, identity, peer, call.id, call.stream, calls, settled);
+    const running = this.runner.run(call, call.stream, reply);
+    if (!running.ended) {
+      calls.set(call.id, running);
+      reply.running = running;
+    } else if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
+    if (call.stream) reply.release(); // a stream does not hold the reading of further requests
+  }
+
+  /** @internal A call of `peer` ended: forget it. */
+  forget(peer: string, calls: Map<number, RunningCall>, id: number, running: RunningCall | undefined): void {
+    if (running && calls.get(id) === running) calls.delete(id);
+    if (calls.size === 0 && this.running.get(peer) === calls) this.running.delete(peer);
   }
 
   private cancel(peer: string, id: number): void {
     const calls = this.running.get(peer);
-    const cancel = calls?.get(id);
-    if (!calls || !cancel) return;
+    const running = calls?.get(id);
+    if (!calls || !running) return;
     calls.delete(id);
     if (calls.size === 0) this.running.delete(peer);
-    cancel(new Error('rxzmq: the caller cancelled the call'));
+    running.cancel(new Error('rxzmq: the caller cancelled the call'));
   }
 
-  private reply(identity: Buffer, peer: string, packet: Packet): void {
+  /** @internal Queues a reply packet for a peer. */
+  reply(identity: Buffer, peer: string, packet: Packet): void {
     let encoded: Buffer;
     try {
       encoded = this.codec.encode(packetArray(packet));
@@ -153,7 +130,57 @@ export class NativeServer {
     this.batcher.push(peer, [identity], encoded);
   }
 
-  private errorPacket(id: number | null, err: unknown): Packet {
+  /** @internal An ERROR packet for `err`. */
+  errorPacket(id: number | null, err: unknown): Packet {
     return { kind: Kind.Error, id, error: toWireError(err, { exposeStack: this.config.exposeStack }) };
+  }
+}
+
+/** Where one call's outcome goes: reply packets to its peer, then its slot in the message's pacing. */
+class CallReply implements CallSink {
+  running: RunningCall | undefined;
+  private released = false;
+
+  constructor(
+    private readonly server: NativeServer,
+    private readonly identity: Buffer,
+    private readonly peer: string,
+    private readonly id: number,
+    private readonly stream: boolean,
+    private readonly calls: Map<number, RunningCall>,
+    private readonly settled: () => void,
+  ) {}
+
+  next(value: unknown): void {
+    if (this.stream) {
+      this.server.reply(this.identity, this.peer, { kind: Kind.Next, id: this.id, value });
+      return;
+    }
+    this.done();
+    this.server.reply(this.identity, this.peer, { kind: Kind.Result, id: this.id, value });
+    this.release();
+  }
+
+  complete(): void {
+    this.done();
+    if (this.stream) this.server.reply(this.identity, this.peer, { kind: Kind.Complete, id: this.id });
+    this.release();
+  }
+
+  error(err: unknown): void {
+    this.done();
+    this.server.reply(this.identity, this.peer, this.server.errorPacket(this.id, err));
+    this.release();
+  }
+
+  /** Frees the call's slot in its message's pacing, once. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.settled();
+  }
+
+  private done(): void {
+    this.server.forget(this.peer, this.calls, this.id, this.running);
   }
 }

@@ -1,6 +1,6 @@
 import { isObservable, last, type Subscription } from 'rxjs';
 import { RpcTimeoutError } from './errors';
-import type { Dispatcher } from './types';
+import type { CallRequest, Dispatcher } from './types';
 
 /** How a server reports the exceptions its handlers raise. */
 export type ErrorLogger = (error: unknown, call: { method: string }) => void;
@@ -65,85 +65,21 @@ export class CallRunner {
 
   /**
    * Starts a call; its outcome goes to `sink` (one `next` then `complete`
-   * for a plain call; every value for a stream). Returns a function that
-   * cancels it: the signal fires, a stream is unsubscribed, `sink` hears
-   * nothing more.
+   * for a plain call; every value for a stream). The returned handle's
+   * `cancel` stops it: the signal fires, a stream is unsubscribed, `sink`
+   * hears nothing more.
    */
-  run(call: RunnableCall, stream: boolean, sink: CallSink): (reason?: unknown) => void {
+  run(call: RunnableCall, stream: boolean, sink: CallSink): RunningCall {
     this.stats.calls++;
-    // Most methods never look at their signal: its AbortController is made on first use.
-    let controller: AbortController | undefined;
-    let abortReason: unknown;
-    const signalOf = (): AbortSignal => {
-      if (!controller) {
-        controller = new AbortController();
-        if (abortReason !== undefined) controller.abort(abortReason);
-      }
-      return controller.signal;
-    };
-    let subscription: Subscription | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let over = false;
-    /** Ends the call; a reason (failure, timeout, cancel) also fires its signal. */
-    const end = (reason?: unknown): void => {
-      if (over) return;
-      over = true;
-      if (timer) clearTimeout(timer);
-      subscription?.unsubscribe();
-      if (reason === undefined) return;
-      abortReason = reason;
-      controller?.abort(reason);
-    };
-    const cancel = (reason: unknown = new Error('rxzmq: the call was cancelled')): void => end(reason);
-    const fail = (err: unknown): void => {
-      if (over) return;
-      this.stats.errors++;
-      this.report(err, call.method);
-      end(err);
-      sink.error(err);
-    };
-    const { timeout } = this.config;
-    if (timeout !== undefined) timer = setTimeout(() => fail(new RpcTimeoutError(timeout, call.method)), timeout);
-    let result: unknown;
-    try {
-      result = this.dispatcher.invoke({
-        method: call.method,
-        args: call.args,
-        kwargs: call.kwargs,
-        get signal() {
-          return signalOf();
-        },
-      });
-    } catch (err) {
-      fail(err);
-      return cancel;
-    }
-    /** A single result: the common case, with no Observable in between. */
-    const deliver = (value: unknown): void => {
-      if (over) return;
-      end();
-      sink.next(value);
-      sink.complete();
-    };
-    if (!isObservable(result)) {
-      if (isThenable(result)) result.then(deliver, fail);
-      else deliver(result);
-      return cancel;
-    }
-    const results = stream ? result : result.pipe(last(undefined, undefined));
-    subscription = results.subscribe({
-      next: (value) => {
-        if (!over) sink.next(value);
-      },
-      error: fail,
-      complete: () => {
-        if (over) return;
-        end();
-        sink.complete();
-      },
-    });
-    if (over) subscription.unsubscribe();
-    return cancel;
+    const running = new RunningCall(this, call, sink);
+    running.start(this.dispatcher, stream, this.config.timeout);
+    return running;
+  }
+
+  /** A call failed: count and log it. */
+  failed(err: unknown, method: string): void {
+    this.stats.errors++;
+    this.report(err, method);
   }
 
   /** Logs a failure unless its class is excluded. */
@@ -154,3 +90,103 @@ export class CallRunner {
 
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as PromiseLike<unknown>).then === 'function';
+
+/**
+ * One call on a server, from dispatch to its end; also the `CallRequest`
+ * the dispatcher sees. One object per call rather than a closure per step,
+ * since the hot path makes one per call.
+ */
+export class RunningCall implements CallRequest {
+  readonly method: string;
+  readonly args: unknown[];
+  readonly kwargs: Record<string, unknown>;
+  private over = false;
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private subscription: Subscription | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly runner: CallRunner,
+    call: RunnableCall,
+    private readonly sink: CallSink,
+  ) {
+    this.method = call.method;
+    this.args = call.args;
+    this.kwargs = call.kwargs;
+  }
+
+  /** Most methods never look at their signal: its AbortController is made on first use. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** True once the call has ended (result, failure or cancel). */
+  get ended(): boolean {
+    return this.over;
+  }
+
+  start(dispatcher: Dispatcher, stream: boolean, timeout: number | undefined): void {
+    if (timeout !== undefined) this.timer = setTimeout(() => this.fail(new RpcTimeoutError(timeout, this.method)), timeout);
+    let result: unknown;
+    try {
+      result = dispatcher.invoke(this);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (!isObservable(result)) {
+      if (isThenable(result)) result.then(this.deliver, this.fail);
+      else this.deliver(result);
+      return;
+    }
+    const results = stream ? result : result.pipe(last(undefined, undefined));
+    this.subscription = results.subscribe({
+      next: (value) => {
+        if (!this.over) this.sink.next(value);
+      },
+      error: this.fail,
+      complete: () => {
+        if (this.over) return;
+        this.end();
+        this.sink.complete();
+      },
+    });
+    if (this.over) this.subscription.unsubscribe();
+  }
+
+  /** Stops the call; its signal fires with `reason`. */
+  cancel(reason: unknown = new Error('rxzmq: the call was cancelled')): void {
+    this.end(reason);
+  }
+
+  /** A single result: the common case, with no Observable in between. */
+  private readonly deliver = (value: unknown): void => {
+    if (this.over) return;
+    this.end();
+    this.sink.next(value);
+    this.sink.complete();
+  };
+
+  private readonly fail = (err: unknown): void => {
+    if (this.over) return;
+    this.runner.failed(err, this.method);
+    this.end(err);
+    this.sink.error(err);
+  };
+
+  /** Ends the call; a reason (failure, timeout, cancel) also fires its signal. */
+  private end(reason?: unknown): void {
+    if (this.over) return;
+    this.over = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.subscription?.unsubscribe();
+    if (reason === undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+}
