@@ -18,11 +18,6 @@ const INSTALL = 'apt-get update && apt-get install -y python3-zmq python3-aiozmq
 /** One line a peer printed: a JSON object with an `event`, or `{ event: 'text', text }` for anything else. */
 export type PeerLine = { event: string } & Record<string, unknown>;
 
-function isCI(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
-
 let missing: string | null | undefined;
 
 /** Why the Python peer cannot run, or null when it can (checked once). */
@@ -43,20 +38,14 @@ export function pythonMissing(): string | null {
 }
 
 /**
- * `describe` for tests that need the Python peer. When it is missing, the
- * suite fails under CI (`CI` set, not `false`/`0`) and is skipped, with a
- * warning, elsewhere.
+ * `describe` for tests that need the Python peer. When it is missing the
+ * suite fails with how to install it: interop tests never skip (plain
+ * `npm test` does not run them, so it needs no Python).
  */
 export function describeWithPython(name: string, fn: () => void): void {
   const reason = pythonMissing();
-  if (reason === null) {
-    describe(name, fn);
-    return;
-  }
-  const message = `aiozmq interop tests need Python's aiozmq: ${reason}. Install it with: ${INSTALL}`;
-  if (isCI()) throw new Error(message);
-  console.warn(`${message} (skipped: CI is not set)`);
-  describe.skip(name, fn);
+  if (reason !== null) throw new Error(`aiozmq interop tests need Python's aiozmq: ${reason}. Install it with: ${INSTALL}`);
+  describe(name, fn);
 }
 
 /** A running Python peer. */
