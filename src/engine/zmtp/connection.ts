@@ -1,0 +1,227 @@
+import type { Socket } from 'node:net';
+import type { SocketType } from '../types';
+import {
+  checkSignature,
+  compatible,
+  encodeError,
+  encodeGreeting,
+  encodeMessage,
+  encodePong,
+  encodeReady,
+  FrameParser,
+  GREETING_SIZE,
+  parseError,
+  parseGreeting,
+  parseMetadata,
+  parsePing,
+  SIGNATURE_SIZE,
+  SOCKET_TYPE_NAMES,
+  ZmtpProtocolError,
+} from './codec';
+
+/** What the peer said about itself in its READY command. */
+export interface PeerInfo {
+  /** Its socket type as ZMTP names it (`'DEALER'`). */
+  socketType: string;
+  /** Its routing id, when it sent one. */
+  identity?: Buffer;
+  /** The ZMTP minor version it speaks (0 for a 3.0 peer). */
+  minor: number;
+}
+
+/** Options and callbacks of a {@link ZmtpConnection}. */
+export interface ConnectionOptions {
+  /** Our socket type. */
+  socketType: SocketType;
+  /** Our routing id, sent in READY. */
+  identity?: Buffer;
+  /** Largest incoming message in bytes; -1 or undefined for no limit. */
+  maxMessageSize?: number;
+  /** The handshake is done: messages may flow. */
+  onReady(peer: PeerInfo): void;
+  /** A message from the peer. */
+  onMessage(frames: Buffer[]): void;
+  /** A command other than READY, PING and PONG (SUBSCRIBE, CANCEL, ...). */
+  onCommand?(name: string, data: Buffer): void;
+  /** The connection ended; `error` says why when it was not a clean close. */
+  onClose(error?: Error): void;
+  /** The socket's write buffer drained after `send` returned false. */
+  onDrain?(): void;
+}
+
+const enum State {
+  Signature,
+  Greeting,
+  Handshake,
+  Ready,
+  Closed,
+}
+
+/**
+ * One ZMTP 3.x connection over a Node stream socket, with the NULL
+ * mechanism: greeting, READY exchange with the socket-type check, then
+ * messages. Writes queued in one tick go out together (cork/uncork), with
+ * no promise per message; incoming frames are parsed incrementally.
+ */
+export class ZmtpConnection {
+  private state = State.Signature;
+  /** The greeting's bytes so far (it may arrive in pieces). */
+  private greetingChunks: Buffer[] = [];
+  private greetingBytes = 0;
+  /** Chunks queued this tick, written together at its end. */
+  private readonly outgoing: Buffer[] = [];
+  private outgoingBytes = 0;
+  private readonly parser: FrameParser;
+  private flushScheduled = false;
+  private peer: PeerInfo | undefined;
+  private greetingMinor = 1;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.parser = new FrameParser({
+      maxMessageSize: options.maxMessageSize,
+      onMessage: (frames) => this.message(frames),
+      onCommand: (name, data) => this.command(name, data),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.data(chunk));
+    socket.on('drain', () => options.onDrain?.());
+    socket.on('error', (err) => this.close(err));
+    socket.on('close', () => this.close(undefined));
+    this.write([encodeGreeting({ mechanism: 'NULL', asServer: false })]);
+  }
+
+  /** True once the handshake is done and until the connection closes. */
+  get ready(): boolean {
+    return this.state === State.Ready;
+  }
+
+  /** What the peer said in its READY, once ready. */
+  get peerInfo(): PeerInfo | undefined {
+    return this.peer;
+  }
+
+  /**
+   * Queues a message; it goes out with the others of this tick. Returns
+   * false when the socket's buffer is full (wait for `onDrain`).
+   */
+  send(frames: readonly Buffer[]): boolean {
+    if (this.state !== State.Ready) return false;
+    this.write(encodeMessage(frames));
+    return this.socket.writableLength + this.outgoingBytes < this.socket.writableHighWaterMark;
+  }
+
+  /** Sends a command (SUBSCRIBE, CANCEL, ...). */
+  sendCommand(chunks: readonly Buffer[]): void {
+    if (this.state === State.Ready) this.write(chunks);
+  }
+
+  /** Closes now; with `error`, the peer first gets an ERROR command naming it. */
+  close(error?: Error): void {
+    if (this.state === State.Closed) return;
+    const before = this.state;
+    this.state = State.Closed;
+    this.flush();
+    // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1).
+    if (error instanceof ZmtpProtocolError && before !== State.Signature) {
+      this.socket.end(Buffer.concat(encodeError(error.message.slice(0, 255))));
+    } else this.socket.end();
+    this.options.onClose(error);
+  }
+
+  private data(chunk: Buffer): void {
+    try {
+      if (this.state === State.Signature || this.state === State.Greeting) chunk = this.greeting(chunk);
+      if (chunk.length > 0 && this.state !== State.Closed) this.parser.push(chunk);
+    } catch (err) {
+      this.close(err as Error);
+    }
+  }
+
+  /** Reads the greeting (signature first, as libzmq does, so garbage is refused early); returns what follows it. */
+  private greeting(chunk: Buffer): Buffer {
+    this.greetingChunks.push(chunk);
+    this.greetingBytes += chunk.length;
+    const have = this.greetingChunks.length === 1 ? chunk : Buffer.concat(this.greetingChunks, this.greetingBytes);
+    if (this.state === State.Signature) {
+      if (have.length < SIGNATURE_SIZE) return this.keep(have);
+      checkSignature(have.subarray(0, SIGNATURE_SIZE));
+      this.state = State.Greeting;
+    }
+    if (have.length < GREETING_SIZE) return this.keep(have);
+    const greeting = parseGreeting(have.subarray(0, GREETING_SIZE));
+    if (greeting.mechanism !== 'NULL') {
+      throw new ZmtpProtocolError('unknown-mechanism', `mechanism ${greeting.mechanism} is not supported yet`);
+    }
+    this.greetingMinor = greeting.minor;
+    this.greetingChunks = [];
+    this.greetingBytes = 0;
+    this.state = State.Handshake;
+    const ready: Record<string, Buffer | string> = { 'Socket-Type': SOCKET_TYPE_NAMES[this.options.socketType] };
+    if (this.options.identity) ready.Identity = this.options.identity;
+    this.write(encodeReady(ready));
+    return have.subarray(GREETING_SIZE);
+  }
+
+  private keep(have: Buffer): Buffer {
+    this.greetingChunks = [have];
+    this.greetingBytes = have.length;
+    return Buffer.alloc(0);
+  }
+
+  private command(name: string, data: Buffer): void {
+    if (this.state === State.Handshake) {
+      if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer refused: ${parseError(data)}`);
+      if (name !== 'READY') throw new ZmtpProtocolError('bad-command', `expected READY, got ${name}`);
+      const metadata = parseMetadata(data);
+      const socketType = metadata.get('socket-type')?.toString() ?? '';
+      const ours = SOCKET_TYPE_NAMES[this.options.socketType];
+      if (!compatible(ours, socketType)) {
+        throw new ZmtpProtocolError('incompatible', `a ${ours} socket cannot talk to a ${socketType} socket`);
+      }
+      const identity = metadata.get('identity');
+      this.peer = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
+      this.state = State.Ready;
+      this.options.onReady(this.peer);
+      return;
+    }
+    if (name === 'PING') {
+      const { context } = parsePing(data);
+      this.write(encodePong(context));
+    } else if (name === 'PONG') {
+      // heartbeats: any traffic counts as life; nothing else to do yet
+    } else if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer closed: ${parseError(data)}`);
+    else this.options.onCommand?.(name, data);
+  }
+
+  private message(frames: Buffer[]): void {
+    if (this.state !== State.Ready) throw new ZmtpProtocolError('bad-command', 'a message before the handshake ended');
+    this.options.onMessage(frames);
+  }
+
+  /** Queues chunks and flushes them all at the end of the tick, in one corked write. */
+  private write(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks) {
+      this.outgoing.push(chunk);
+      this.outgoingBytes += chunk.length;
+    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(this.flushNow);
+  }
+
+  private readonly flushNow = (): void => this.flush();
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outgoing.length === 0 || this.socket.destroyed) return;
+    this.socket.cork();
+    for (const chunk of this.outgoing) this.socket.write(chunk);
+    this.outgoing.length = 0;
+    this.outgoingBytes = 0;
+    this.socket.uncork();
+  }
+}
+
