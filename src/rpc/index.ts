@@ -4,7 +4,8 @@
  */
 export { connectRpc } from './client';
 export { serveRpc } from './server';
-export { connectPipeline, connectPubSub, servePipeline, servePubSub } from './notify';
+export { connectPipeline, servePipeline } from './pipeline';
+export { connectPubSub, servePubSub } from './pubsub';
 export { kwargs, Kwargs } from './kwargs';
 export { expose, method, remote } from './method';
 export {
@@ -26,13 +27,10 @@ export type { ConnectRpcOptions, RpcClient, RpcClientConfig } from './client';
 export type { Handler, HandlerResolver } from './dispatch';
 export type { ErrorTable } from './errors';
 export type { MethodSpec } from './method';
-export type {
-  NotifyClientConfig,
-  NotifyServerConfig,
-  NotifyService,
-  PipelineClient,
-  PubSubClient,
-} from './notify';
+export type { NotifyClientConfig } from './notify-client';
+export type { NotifyServerConfig, NotifyService } from './notify-server';
+export type { PipelineClient } from './pipeline';
+export type { PubSubClient } from './pubsub';
 export type { ErrorClass, ErrorLogger, RpcServiceStats } from './runner';
 export type { RpcProtocol, RpcServerConfig, RpcService, ServeRpcOptions } from './server';
 export type { StandardSchemaV1 } from './standard-schema';
