@@ -1,7 +1,7 @@
 import type { EngineSocket, Frame, Message, ReceiveHandler, Sendable, SocketEvent, SocketType } from '../engine';
 import type { MemoryNetwork } from './network';
 import { Pipe } from './pipe';
-import { TopicFilter } from './topic-filter';
+import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
 
 /** One end of a connection, as one of its two sockets sees it. */
 export interface Link {
@@ -16,7 +16,7 @@ export interface Link {
   /** The endpoint the connection was made through. */
   readonly endpoint: string;
   /** The peer's subscriptions, applied when this socket publishes. */
-  readonly filter: TopicFilter;
+  readonly filter: Subscriptions;
   /** The peer is gone: what it sent is still read, then the link goes. */
   ended: boolean;
 }
@@ -69,9 +69,9 @@ export class MemorySocket implements EngineSocket {
   private readonly relaxed: boolean;
   private readonly linger: number;
   /** SUB/XSUB: what this socket subscribed to. */
-  private readonly subscriptions = new TopicFilter();
+  private readonly subscriptions = new Subscriptions();
   /** XPUB: the subscriptions of all its peers together. */
-  private readonly subscribers = new TopicFilter();
+  private readonly subscribers = new Subscriptions();
   private readonly monitors = new Set<(event: SocketEvent) => void>();
   private handler: ReceiveHandler | undefined;
   private reading = false;

@@ -38,7 +38,7 @@ import {
 } from '../observables';
 import { engineError, MemorySocket, type Link } from './memory-socket';
 import { Pipe } from './pipe';
-import { TopicFilter } from './topic-filter';
+import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
 
 /** Options of a {@link MemoryNetwork}. */
 export interface MemoryNetworkConfig {
@@ -273,8 +273,8 @@ export class MemoryNetwork {
     if ((connecter.type === 'pair' && connecter.links.length > 0) || (binder.type === 'pair' && binder.links.length > 0)) return;
     const up = new Pipe(pipeHwm(connecter, binder), () => connecter.activateWrite());
     const down = new Pipe(pipeHwm(binder, connecter), () => binder.activateWrite());
-    const ours: Link = { peer: binder, out: up, in: down, identity: this.identityOf(binder), endpoint, filter: new TopicFilter(), ended: false };
-    const theirs: Link = { peer: connecter, out: down, in: up, identity: this.identityOf(connecter), endpoint, filter: new TopicFilter(), ended: false };
+    const ours: Link = { peer: binder, out: up, in: down, identity: this.identityOf(binder), endpoint, filter: new Subscriptions(), ended: false };
+    const theirs: Link = { peer: connecter, out: down, in: up, identity: this.identityOf(connecter), endpoint, filter: new Subscriptions(), ended: false };
     connection.ends = [ours, theirs];
     binder.attach(theirs, true);
     connecter.attach(ours, false);

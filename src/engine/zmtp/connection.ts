@@ -47,7 +47,12 @@ export interface ConnectionOptions {
   onClose(error?: Error): void;
   /** The socket's write buffer drained after `send` returned false. */
   onDrain?(): void;
+  /** Some messages counted in `pending` reached the kernel. */
+  onWritten?(): void;
 }
+
+/** Chunks below this size are copied into one buffer per flush rather than written one by one. */
+const COALESCE_BELOW = 16 * 1024;
 
 const enum State {
   Signature,
@@ -73,6 +78,9 @@ export class ZmtpConnection {
   private outgoingBytes = 0;
   private readonly parser: FrameParser;
   private flushScheduled = false;
+  /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
+  private batchMessages = 0;
+  private unwritten = 0;
   private peer: PeerInfo | undefined;
   private greetingMinor = 1;
 
@@ -98,6 +106,15 @@ export class ZmtpConnection {
     return this.state === State.Ready;
   }
 
+  /**
+   * Messages handed to `send` and not yet written to the kernel (queued
+   * this tick or waiting in Node's write buffer): what a send high-water
+   * mark counts.
+   */
+  get pending(): number {
+    return this.unwritten;
+  }
+
   /** What the peer said in its READY, once ready. */
   get peerInfo(): PeerInfo | undefined {
     return this.peer;
@@ -110,6 +127,8 @@ export class ZmtpConnection {
   send(frames: readonly Buffer[]): boolean {
     if (this.state !== State.Ready) return false;
     this.write(encodeMessage(frames));
+    this.batchMessages++;
+    this.unwritten++;
     return this.socket.writableLength + this.outgoingBytes < this.socket.writableHighWaterMark;
   }
 
@@ -214,14 +233,54 @@ export class ZmtpConnection {
 
   private readonly flushNow = (): void => this.flush();
 
+  /**
+   * Writes what this tick queued: runs of small chunks copied into one
+   * buffer (a few large writes cost less than thousands of tiny ones),
+   * large bodies as they are, all under one cork. The last write's callback
+   * tells when the batch's messages reached the kernel.
+   */
   private flush(): void {
     this.flushScheduled = false;
     if (this.outgoing.length === 0 || this.socket.destroyed) return;
-    this.socket.cork();
-    for (const chunk of this.outgoing) this.socket.write(chunk);
+    const messages = this.batchMessages;
+    this.batchMessages = 0;
+    const chunks = coalesce(this.outgoing);
     this.outgoing.length = 0;
     this.outgoingBytes = 0;
+    this.socket.cork();
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
+    if (messages > 0) this.socket.write(chunks[last], () => this.written(messages));
+    else this.socket.write(chunks[last]);
     this.socket.uncork();
+  }
+
+  private written(messages: number): void {
+    this.unwritten -= messages;
+    if (this.state !== State.Closed) this.options.onWritten?.();
   }
 }
 
+/** Joins each run of consecutive small chunks into one buffer; large chunks stay as they are. */
+function coalesce(chunks: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  const endRun = (): void => {
+    if (run.length === 1) out.push(run[0]);
+    else if (run.length > 1) out.push(Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const chunk of chunks) {
+    if (chunk.length >= COALESCE_BELOW) {
+      endRun();
+      out.push(chunk);
+    } else {
+      run.push(chunk);
+      runBytes += chunk.length;
+    }
+  }
+  endRun();
+  return out;
+}

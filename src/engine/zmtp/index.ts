@@ -1,0 +1,30 @@
+/**
+ * The zmtp engine: ZeroMQ's wire protocol (ZMTP 3.1, talking to 3.0 peers)
+ * in TypeScript over Node's `net` sockets, with libzmq's socket semantics.
+ *
+ * v1: the NULL mechanism; tcp and ipc; PAIR, PUB, SUB, REQ, REP, DEALER,
+ * ROUTER, PUSH and PULL. XPUB, XSUB, inproc and security mechanisms throw
+ * an error naming the libzmq engine.
+ */
+import type { Engine, EngineSocket, SocketType } from '../types';
+import { ZmtpSocket } from './socket';
+
+/**
+ * The zmtp engine. Not in the `engines` registry yet; sockets use it by
+ * passing it as their `engine` option.
+ *
+ * ## Example
+ * ```ts
+ * import { push } from 'rxzmq';
+ * import { zmtpEngine } from 'rxzmq/src/engine/zmtp';
+ * const jobs = push({ engine: zmtpEngine, bind: 'tcp://127.0.0.1:*' });
+ * ```
+ */
+export const zmtpEngine: Engine = {
+  name: 'zmtp',
+  createSocket(type: SocketType, options: Record<string, unknown>): EngineSocket {
+    return new ZmtpSocket(type, options);
+  },
+};
+
+export { ZmtpSocket } from './socket';

@@ -1,0 +1,50 @@
+import type { SocketType } from '../../types';
+import { notSupported } from '../errors';
+import { BalancingPattern } from './balancing';
+import type { Pattern } from './pattern';
+import { PubPattern } from './pub';
+import { PullPattern } from './pull';
+import { RepPattern } from './rep';
+import { ReqPattern } from './req';
+import { RouterPattern } from './router';
+import { SubPattern } from './sub';
+
+export { HOLD } from './pattern';
+export type { Pattern, SendResult } from './pattern';
+export { SubPattern } from './sub';
+
+/** The options the patterns read. */
+export interface PatternOptions {
+  /** ROUTER: fail on unknown ids (EHOSTUNREACH) and hold for full peers. */
+  mandatory?: boolean;
+  /** REQ: allow a new request before the reply. */
+  relaxed?: boolean;
+}
+
+/**
+ * The routing rules of `type`.
+ *
+ * @throws an error with code ENOTSUP for XPUB and XSUB (not in the zmtp engine yet)
+ */
+export function createPattern(type: SocketType, options: PatternOptions): Pattern {
+  switch (type) {
+    case 'push':
+    case 'dealer':
+    case 'pair':
+      return new BalancingPattern(type);
+    case 'pull':
+      return new PullPattern();
+    case 'router':
+      return new RouterPattern(options.mandatory ?? false);
+    case 'req':
+      return new ReqPattern(options.relaxed ?? false);
+    case 'rep':
+      return new RepPattern();
+    case 'pub':
+      return new PubPattern();
+    case 'sub':
+      return new SubPattern();
+    default:
+      throw notSupported(`the ${type.toUpperCase()} socket type`);
+  }
+}

@@ -1,0 +1,42 @@
+import { engineError } from '../errors';
+import type { Peer } from '../peer';
+import { IdentityTable } from '../routing/identities';
+import { BasePattern, HOLD, type SendResult } from './pattern';
+
+/**
+ * ROUTER: received messages get the sender's routing id as their first
+ * frame; a sent message's first frame names the peer it goes to. An
+ * unknown id drops the message, or with `mandatory` fails with
+ * EHOSTUNREACH; a full peer drops it, or with `mandatory` holds it.
+ */
+export class RouterPattern extends BasePattern {
+  private readonly ids = new IdentityTable<Peer>();
+
+  constructor(private readonly mandatory: boolean) {
+    super();
+  }
+
+  attach(peer: Peer): boolean {
+    const id = this.ids.add(peer, peer.info?.identity);
+    if (!id) return false;
+    peer.identity = id;
+    return true;
+  }
+
+  detach(peer: Peer): void {
+    if (this.ids.get(peer.identity) === peer) this.ids.remove(peer.identity);
+  }
+
+  send(frames: Buffer[]): SendResult {
+    const peer = frames.length > 0 ? this.ids.get(frames[0]!) : undefined;
+    if (!peer) return this.mandatory ? engineError('EHOSTUNREACH', 'no peer with that routing id') : undefined;
+    if (frames.length < 2) return undefined;
+    if (!peer.hasRoom) return this.mandatory ? HOLD : undefined;
+    peer.send(frames.slice(1));
+    return undefined;
+  }
+
+  override unwrap(peer: Peer, frames: Buffer[]): Buffer[] {
+    return [peer.identity, ...frames];
+  }
+}

@@ -1,0 +1,80 @@
+import type { Socket } from 'node:net';
+import type { SocketEvent } from '../types';
+import { dial, type Target } from './transport';
+
+/** libzmq's reconnect options, in ms. */
+export interface ReconnectOptions {
+  /** Wait before reconnecting; -1: never reconnect. libzmq's default is 100. */
+  interval: number;
+  /** With a value above `interval`, each failed attempt doubles the wait up to this; 0: no backoff. */
+  intervalMax: number;
+}
+
+/**
+ * One `connect()`ed endpoint: dials it, and dials again after a failed
+ * attempt or a lost connection, waiting `interval` ms (doubling up to
+ * `intervalMax` while attempts fail), as libzmq does. So a connect to an
+ * endpoint that nobody has bound yet keeps trying until somebody does.
+ */
+export class Dialer {
+  private pending: Socket | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wait: number;
+  private stopped = false;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly target: Target,
+    private readonly options: ReconnectOptions,
+    /** A connection is up; the caller owns `socket` from now on. */
+    private readonly onSocket: (socket: Socket) => void,
+    private readonly emit: (event: SocketEvent) => void,
+  ) {
+    this.wait = options.interval;
+    this.attempt();
+  }
+
+  /** The connection this dialer made has ended: dial again (unless stopped). */
+  lost(): void {
+    if (!this.stopped) this.retry();
+  }
+
+  /** Stops dialing for good, dropping an attempt in progress. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending?.destroy();
+    this.pending = undefined;
+  }
+
+  private attempt(): void {
+    this.timer = undefined;
+    const socket = dial(this.target);
+    this.pending = socket;
+    const failed = (): void => {
+      socket.destroy();
+      if (this.pending !== socket) return;
+      this.pending = undefined;
+      this.retry();
+    };
+    socket.once('error', failed);
+    socket.once('connect', () => {
+      socket.off('error', failed);
+      this.pending = undefined;
+      this.wait = this.options.interval;
+      this.emit({ type: 'connected', address: this.endpoint });
+      this.onSocket(socket);
+    });
+    this.emit({ type: 'connectDelayed', address: this.endpoint });
+  }
+
+  private retry(): void {
+    if (this.stopped || this.timer || this.options.interval < 0) return;
+    const wait = this.wait;
+    const { interval, intervalMax } = this.options;
+    if (intervalMax > interval) this.wait = Math.min(wait * 2, intervalMax);
+    this.emit({ type: 'connectRetried', address: this.endpoint, interval: wait });
+    this.timer = setTimeout(() => this.attempt(), wait);
+  }
+}

@@ -1,0 +1,74 @@
+import { unlinkSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { engineError, notSupported } from './errors';
+
+/** Where an endpoint points: a tcp host and port (0: any) or a Unix socket path. */
+export type Target = { transport: 'tcp'; host: string; port: number } | { transport: 'ipc'; path: string };
+
+const TCP = /^tcp:\/\/(\[[^\]]+\]|[^:/[\]]+):(\*|\d{1,5})$/;
+
+/**
+ * Parses `tcp://host:port` (`*` for any host or port, `[::1]` for IPv6) and
+ * `ipc://path` (`@name` for Linux's abstract namespace).
+ *
+ * @throws an error with code `EPROTONOSUPPORT` for a transport this engine
+ * lacks (inproc, pgm, ws, ...), `EINVAL` for a malformed endpoint
+ */
+export function parseEndpoint(endpoint: string): Target {
+  const scheme = /^([a-z0-9+]+):\/\//.exec(endpoint)?.[1];
+  if (scheme === 'tcp') {
+    const match = TCP.exec(endpoint);
+    const port = match?.[2] === '*' ? 0 : Number(match?.[2]);
+    if (!match || !(port >= 0 && port <= 0xffff)) throw engineError('EINVAL', `malformed tcp endpoint ${endpoint}`);
+    const host = match[1]!;
+    return { transport: 'tcp', host: host === '*' ? '0.0.0.0' : host.replace(/^\[(.*)\]$/, '$1'), port };
+  }
+  if (scheme === 'ipc') {
+    const path = endpoint.slice('ipc://'.length);
+    if (path === '' || path === '*') throw engineError('EINVAL', `the zmtp engine needs an ipc path, got ${endpoint}`);
+    return { transport: 'ipc', path: path.startsWith('@') ? `\0${path.slice(1)}` : path };
+  }
+  if (scheme === undefined) throw engineError('EINVAL', `malformed endpoint ${endpoint}`);
+  throw notSupported(`the ${scheme}:// transport`, 'EPROTONOSUPPORT');
+}
+
+/** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
+function resolved(server: Server, target: Target): string {
+  if (target.transport === 'ipc') return `ipc://${target.path.replace(/^\0/, '@')}`;
+  const { address, family, port } = server.address() as AddressInfo;
+  return `tcp://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+}
+
+/**
+ * Listens on `target`; `onSocket` gets each accepted connection. An ipc
+ * path left behind by an earlier run is removed first, as libzmq does.
+ * Resolves with the server and the resolved endpoint.
+ */
+export function listen(target: Target, onSocket: (socket: Socket) => void): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer({ noDelay: true }, onSocket);
+  if (target.transport === 'ipc' && !target.path.startsWith('\0')) {
+    try {
+      unlinkSync(target.path);
+    } catch {
+      // nothing there (or not ours to remove): listen reports what matters
+    }
+  }
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const ready = (): void => {
+      server.off('error', reject);
+      // Errors on a listening server (EMFILE on accept, ...) must not crash the process.
+      server.on('error', () => undefined);
+      resolve({ server, endpoint: resolved(server, target) });
+    };
+    if (target.transport === 'tcp') server.listen(target.port, target.host, ready);
+    else server.listen(target.path, ready);
+  });
+}
+
+/** Starts a connection to `target`; the caller listens for `connect` and `error`. */
+export function dial(target: Target): Socket {
+  return target.transport === 'tcp'
+    ? connect({ host: target.host, port: target.port, noDelay: true })
+    : connect({ path: target.path });
+}
