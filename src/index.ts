@@ -15,7 +15,7 @@
 export * from './observables';
 // The operators' errors, so that every rxzmq error class is importable from the root.
 export { DecodeError, EncodeError, MalformedRequestError, PeerTimeoutError, RequestTimeoutError } from './operators';
-export { engines, getDefaultEngine, libzmqEngine, setDefaultEngine } from './engine';
+export { engines, getDefaultEngine, libzmqEngine, setDefaultEngine, zmtpEngine } from './engine';
 export type {
   Engine,
   EngineName,

@@ -11,5 +11,6 @@ export type {
 } from './types';
 export type { SocketOptionsByType, ZmqOptions } from './options';
 export { libzmqEngine } from './libzmq';
+export { zmtpEngine } from './zmtp';
 export { engines, getDefaultEngine, setDefaultEngine, resolveEngine } from './registry';
 export type { EngineName } from './registry';

@@ -1,8 +1,13 @@
 import { libzmqEngine } from './libzmq';
 import type { Engine } from './types';
+import { zmtpEngine } from './zmtp';
 
-/** The engines rxzmq ships, by name. The zmtp engine joins this list. */
-export const engines = { libzmq: libzmqEngine } as const;
+/**
+ * The engines rxzmq ships, by name: `libzmq` (zeromq.js, the default) and
+ * `zmtp` (ZeroMQ's wire protocol in TypeScript; experimental: tcp and ipc,
+ * NULL mechanism, no XPUB/XSUB yet).
+ */
+export const engines = { libzmq: libzmqEngine, zmtp: zmtpEngine } as const;
 
 /** The name of a shipped engine. */
 export type EngineName = keyof typeof engines;
