@@ -115,3 +115,29 @@ export async function measureFresh(start: () => Promise<Target>, plan: Plan): Pr
     await target.close();
   }
 }
+
+/**
+ * The client side of a baseline's correlation: calls waiting by id, and
+ * the reply that settles one. Shared by the raw zeromq.js and net baselines.
+ */
+export class Calls {
+  private readonly pending = new Map<number, (result: number) => void>();
+  private lastId = 0;
+
+  /** Starts a call: `send` gets its id; resolves with the reply's result. */
+  call(send: (id: number) => void): Promise<number> {
+    return new Promise<number>((resolve) => {
+      const id = (this.lastId = (this.lastId + 1) >>> 0);
+      this.pending.set(id, resolve);
+      send(id);
+    });
+  }
+
+  /** A reply came: settles its call; throws for an id nobody waits for (a baseline bug). */
+  settle(id: number, result: number, who: string): void {
+    const resolve = this.pending.get(id);
+    if (!resolve) throw new Error(`${who}: reply for unknown call ${id}`);
+    this.pending.delete(id);
+    resolve(result);
+  }
+}

@@ -14,7 +14,7 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { once } from 'node:events';
 import * as net from 'node:net';
-import type { Target } from './rpc-harness';
+import { Calls, type Target } from './rpc-harness';
 
 /** Writes length-prefixed frames, one write each or (`coalesce`) the writes of one tick together. */
 class FrameWriter {
@@ -84,23 +84,14 @@ export async function startNet(coalesce: boolean): Promise<Target> {
   const decoder = new Decoder();
   const encoder = new Encoder();
   const out = new FrameWriter(client, coalesce);
-  const pending = new Map<number, (result: number) => void>();
-  let lastId = 0;
+  const calls = new Calls();
   readFrames(client, (body) => {
     const [id, result] = decoder.decode(body) as [number, number];
-    const resolve = pending.get(id);
-    if (!resolve) throw new Error(`net: reply for unknown call ${id}`);
-    pending.delete(id);
-    resolve(result);
+    calls.settle(id, result, 'net');
   });
 
   return {
-    add: (a, b) =>
-      new Promise<number>((resolve) => {
-        const id = (lastId = (lastId + 1) >>> 0);
-        pending.set(id, resolve);
-        out.write(encoder.encode([id, a, b]));
-      }),
+    add: (a, b) => calls.call((id) => out.write(encoder.encode([id, a, b]))),
     async close() {
       client.destroy();
       for (const socket of accepted) socket.destroy();

@@ -9,7 +9,7 @@
  */
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import * as zmq from 'zeromq';
-import type { Target } from './rpc-harness';
+import { Calls, type Target } from './rpc-harness';
 
 /** One `send` in flight per socket; messages that come meanwhile wait their turn, each still its own message. */
 class SendQueue {
@@ -72,23 +72,14 @@ export async function startRaw(): Promise<Target> {
   const clientIn = new Decoder();
   const clientOut = new Encoder();
   const requests = new SendQueue(client);
-  const pending = new Map<number, (result: number) => void>();
-  let lastId = 0;
+  const calls = new Calls();
   const reading = receiveLoop(client, ([body]) => {
     const [id, result] = clientIn.decode(body!) as [number, number];
-    const resolve = pending.get(id);
-    if (!resolve) throw new Error(`raw: reply for unknown call ${id}`);
-    pending.delete(id);
-    resolve(result);
+    calls.settle(id, result, 'raw');
   });
 
   return {
-    add: (a, b) =>
-      new Promise<number>((resolve) => {
-        const id = (lastId = (lastId + 1) >>> 0);
-        pending.set(id, resolve);
-        requests.send([clientOut.encode([id, a, b])]);
-      }),
+    add: (a, b) => calls.call((id) => requests.send([clientOut.encode([id, a, b])])),
     async close() {
       client.close();
       server.close();

@@ -1,4 +1,5 @@
 import type { EngineSocket, Frame, Message, ReceiveHandler, Sendable, SocketEvent, SocketType } from '../engine';
+import { MonitorListeners } from '../engine/monitor-listeners';
 import type { MemoryNetwork } from './network';
 import { Pipe } from './pipe';
 import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
@@ -72,7 +73,7 @@ export class MemorySocket implements EngineSocket {
   private readonly subscriptions = new Subscriptions();
   /** XPUB: the subscriptions of all its peers together. */
   private readonly subscribers = new Subscriptions();
-  private readonly monitors = new Set<(event: SocketEvent) => void>();
+  private readonly monitors = new MonitorListeners();
   private handler: ReceiveHandler | undefined;
   private reading = false;
   private wakeAt: number | undefined;
@@ -413,12 +414,11 @@ export class MemorySocket implements EngineSocket {
   // Monitor and lifecycle.
 
   monitor(listener: (event: SocketEvent) => void): () => void {
-    this.monitors.add(listener);
-    return () => this.monitors.delete(listener);
+    return this.monitors.add(listener);
   }
 
   private emit(event: SocketEvent): void {
-    for (const listener of this.monitors) listener(event);
+    this.monitors.emit(event);
   }
 
   close(linger?: number): void {

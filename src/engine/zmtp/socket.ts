@@ -1,4 +1,5 @@
 import type { Server, Socket } from 'node:net';
+import { MonitorListeners } from '../monitor-listeners';
 import type { EngineSocket, Frame, ReceiveHandler, Sendable, SocketEvent, SocketType } from '../types';
 import { ZmtpProtocolError } from './codec';
 import { engineError } from './errors';
@@ -49,7 +50,7 @@ export class ZmtpSocket implements EngineSocket {
   private readonly dialerOf = new Map<Peer, Dialer>();
   private readonly peers = new Set<Peer>();
   private readonly fairQueue = new FairQueue<Peer>();
-  private readonly monitors = new Set<(event: SocketEvent) => void>();
+  private readonly monitors = new MonitorListeners();
   private handler: ReceiveHandler | undefined;
   private reading = false;
   /** Messages waiting in peers' inboxes. */
@@ -307,12 +308,11 @@ export class ZmtpSocket implements EngineSocket {
   // Monitor and lifecycle.
 
   monitor(listener: (event: SocketEvent) => void): () => void {
-    this.monitors.add(listener);
-    return () => this.monitors.delete(listener);
+    return this.monitors.add(listener);
   }
 
   private emit(event: SocketEvent): void {
-    for (const listener of this.monitors) listener(event);
+    this.monitors.emit(event);
   }
 
   close(linger?: number): void {
