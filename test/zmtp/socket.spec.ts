@@ -238,6 +238,14 @@ describe('zmtp socket', () => {
     expect(() => xpub({ engine, linger: 0 })).toThrow(/not supported yet in the zmtp engine/);
   });
 
+  it('unsupported - an option the engine does not honour is refused, naming the libzmq engine', () => {
+    expect(() => push({ engine, linger: 0, heartbeatInterval: 100 })).toThrow(
+      expect.objectContaining({ code: 'ENOTSUP', message: expect.stringMatching(/'heartbeatInterval'.*libzmq/) }),
+    );
+    expect(() => pull({ engine, linger: 0, curveServer: true })).toThrow(/'curveServer'/);
+    expect(() => push({ engine, linger: 0, sendHighWaterMark: 5, reconnectInterval: 50 }).close()).not.toThrow();
+  });
+
   describe('with a hand-made ZMTP 3.0 peer', () => {
     /** A bare ZMTP 3.0 peer of `type` over `socket`: it greets, sends READY, and collects what it reads. */
     function zmtp30(socket: Socket, type: string) {

@@ -1,4 +1,5 @@
 import type { SocketType } from '../types';
+import { notSupported } from './errors';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -29,8 +30,28 @@ const hwm = (value: unknown): number =>
 
 const num = (value: unknown, fallback: number): number => (typeof value === 'number' ? value : fallback);
 
-/** Reads the options rxzmq's sockets pass (zeromq.js names), with libzmq's defaults. */
+/** The zeromq.js options this engine honours; any other option set is refused rather than silently ignored. */
+const SUPPORTED: ReadonlySet<string> = new Set([
+  'sendHighWaterMark',
+  'receiveHighWaterMark',
+  'linger',
+  'reconnectInterval',
+  'reconnectIntervalMax',
+  'routingId',
+  'mandatory',
+  'relaxed',
+  'maxMessageSize',
+]);
+
+/**
+ * Reads the options rxzmq's sockets pass (zeromq.js names), with libzmq's
+ * defaults; throws ENOTSUP (naming the libzmq engine) for an option this
+ * engine does not honour yet, such as CURVE keys or heartbeats.
+ */
 export function readOptions(type: SocketType, options: Record<string, unknown>): ZmtpOptions {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !SUPPORTED.has(name)) throw notSupported(`the option '${name}'`);
+  }
   const id = options.routingId;
   return {
     sendHighWaterMark: hwm(options.sendHighWaterMark),
