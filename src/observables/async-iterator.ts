@@ -48,8 +48,9 @@ export function messageIterator(receiver: Receiver): AsyncIterableIterator<Messa
   const stop = (): void => {
     finished = true;
     subscription.unsubscribe();
+    // The read-ahead message (or a burst a synchronous engine delivered) is not lost: the next subscriber gets it.
+    receiver.unread(buffer.splice(0));
     hold(false);
-    buffer.length = 0;
   };
 
   return {

@@ -51,6 +51,16 @@ export class Receiver implements ReceiveHandler {
     };
   }
 
+  /**
+   * Gives back messages a subscriber took but did not use (an async
+   * iterator's read-ahead when its loop breaks): when nobody else is
+   * subscribed, they go first to the next subscriber; otherwise the others
+   * have seen them already.
+   */
+  unread(msgs: readonly Message[]): void {
+    if (this.subscribers === 0 && !this.ended) this.kept.unshift(...msgs);
+  }
+
   /** The socket closed: complete every subscriber. */
   complete(): void {
     if (this.ended) return;
