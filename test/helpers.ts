@@ -5,12 +5,23 @@ import { firstValueFrom, Observable, take, timeout, toArray } from 'rxjs';
 import { engines, type Engine, type Message } from '../src';
 
 /**
- * The engines the contract tests run over: those that pass them in full.
- * The zmtp engine joins when it does (today 108 of the 121 pass over it; the
- * rest need inproc and XPUB/XSUB); test/zmtp covers it meanwhile.
+ * The engines the contract tests run over, every one of them. What an engine
+ * does not do yet is listed in `MISSING`: the tests of those features run
+ * over the other engines only (see `transportsFor`, `supports`).
  */
-const CONFORMING: readonly string[] = ['libzmq'];
-export const engineList: [string, Engine][] = Object.entries(engines).filter(([name]) => CONFORMING.includes(name));
+export const engineList: [string, Engine][] = Object.entries(engines);
+
+/** Features an engine does not have yet. */
+export type Feature = 'inproc' | 'xpub' | 'queued sends';
+
+/**
+ * The zmtp engine: no inproc and no XPUB/XSUB yet (issue 6), and it takes a
+ * PUB's sends synchronously, so rxzmq's send queue in front of it never fills.
+ */
+const MISSING: Readonly<Record<string, readonly Feature[]>> = { zmtp: ['inproc', 'xpub', 'queued sends'] };
+
+/** True when `engine` (by name) has `feature`. */
+export const supports = (engine: string, feature: Feature): boolean => !MISSING[engine]?.includes(feature);
 
 let counter = 0;
 let ipcDir: string | undefined;
@@ -27,6 +38,11 @@ export const transports: [string, () => string][] = [
   ],
   ['inproc', () => `inproc://rxzmq-test-${process.pid}-${++counter}`],
 ];
+
+/** The transports an engine supports, from `transports`. */
+export function transportsFor(engine: string): [string, () => string][] {
+  return transports.filter(([name]) => name !== 'inproc' || supports(engine, 'inproc'));
+}
 
 /** Removes the ipc temp dir (call in afterAll). */
 export function removeIpcDir(): void {
