@@ -3,7 +3,7 @@ import { dealer, rep, req, router, type Message } from '../src';
 import { MalformedRequestError, replyWith, type ReplyRecord } from '../src/operators/replyWith';
 import { RequestTimeoutError, requestReply } from '../src/operators/requestReply';
 import { MemoryNetwork } from '../src/testing';
-import { Closer, delay, engineList, removeIpcDir, take$, transportsFor } from './helpers';
+import { Closer, delay, engineList, removeIpcDir, take$, transports } from './helpers';
 
 /*
  *   dealer A --(requestReply)--+
@@ -118,7 +118,7 @@ describe.each(engineList)('request-reply (engine %s)', (name, engine) => {
     expect(strings(await firstValueFrom(request('ok')))).toEqual(['re', 'ok']);
   });
 
-  describe.each(transportsFor(name))('over %s', (_transport, endpoint) => {
+  describe.each(transports)('over %s', (_transport, endpoint) => {
     it('replyWith - a REQ client and a REP server take turns, queued requests included', async () => {
       const server = closer.add(rep({ engine, bind: endpoint(), linger: 0 }));
       await server.ready;

@@ -1,5 +1,5 @@
 import { dealer, pair, pub, pull, push, rep, req, router, sub, xpub, xsub, type Message } from '../src';
-import { Closer, engineList, removeIpcDir, supports, take$, transportsFor, waitFor } from './helpers';
+import { Closer, engineList, removeIpcDir, supports, take$, transports, waitFor } from './helpers';
 
 /*
  * Every socket type exchanges messages with its partner types, over every
@@ -12,7 +12,7 @@ afterEach(() => closer.closeAll());
 afterAll(removeIpcDir);
 
 describe.each(engineList)('engine %s', (name, engine) => {
-  describe.each(transportsFor(name))('%s', (_transport, endpoint) => {
+  describe.each(transports)('%s', (_transport, endpoint) => {
     async function bound<S extends { ready: Promise<void>; bindings: readonly string[]; close(): Promise<void> }>(
       socket: S,
     ): Promise<[S, string]> {

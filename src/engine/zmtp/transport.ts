@@ -2,8 +2,16 @@ import { unlinkSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { engineError, notSupported } from './errors';
 
-/** Where an endpoint points: a tcp host and port (0: any) or a Unix socket path. */
-export type Target = { transport: 'tcp'; host: string; port: number } | { transport: 'ipc'; path: string };
+/**
+ * Where an endpoint points: a tcp host and port (0: any), a Unix socket
+ * path, or an inproc name (carried for now over a Linux abstract Unix socket
+ * private to this process: no file, but not yet the socket-free path
+ * libzmq's inproc is).
+ */
+export type Target =
+  | { transport: 'tcp'; host: string; port: number }
+  | { transport: 'ipc'; path: string }
+  | { transport: 'inproc'; name: string; path: string };
 
 const TCP = /^tcp:\/\/(\[[^\]]+\]|[^:/[\]]+):(\*|\d{1,5})$/;
 
@@ -28,12 +36,19 @@ export function parseEndpoint(endpoint: string): Target {
     if (path === '' || path === '*') throw engineError('EINVAL', `the zmtp engine needs an ipc path, got ${endpoint}`);
     return { transport: 'ipc', path: path.startsWith('@') ? `\0${path.slice(1)}` : path };
   }
+  if (scheme === 'inproc') {
+    const name = endpoint.slice('inproc://'.length);
+    if (name === '' || name === '*') throw engineError('EINVAL', `an inproc endpoint needs a name, got ${endpoint}`);
+    if (process.platform !== 'linux') throw notSupported('inproc:// on this platform', 'EPROTONOSUPPORT');
+    return { transport: 'inproc', name, path: `\0rxzmq-inproc-${process.pid}-${name}` };
+  }
   if (scheme === undefined) throw engineError('EINVAL', `malformed endpoint ${endpoint}`);
   throw notSupported(`the ${scheme}:// transport`, 'EPROTONOSUPPORT');
 }
 
 /** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
 function resolved(server: Server, target: Target): string {
+  if (target.transport === 'inproc') return `inproc://${target.name}`;
   if (target.transport === 'ipc') return `ipc://${target.path.replace(/^\0/, '@')}`;
   const { address, family, port } = server.address() as AddressInfo;
   return `tcp://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
