@@ -15,11 +15,11 @@ export const engineList: [string, Engine][] = Object.entries(engines);
 export type Feature = 'buffer-free inproc' | 'xpub' | 'queued sends';
 
 /**
- * The zmtp engine: no XPUB/XSUB yet (issue 6); its inproc runs over a kernel
- * socket for now, so kernel buffers stand between the high-water marks; and
- * it takes a PUB's sends synchronously, so rxzmq's send queue never fills.
+ * The zmtp engine: its inproc runs over a kernel socket for now, so kernel
+ * buffers stand between the high-water marks; and it takes a PUB's sends
+ * synchronously, so rxzmq's send queue never fills.
  */
-const MISSING: Readonly<Record<string, readonly Feature[]>> = { zmtp: ['buffer-free inproc', 'xpub', 'queued sends'] };
+const MISSING: Readonly<Record<string, readonly Feature[]>> = { zmtp: ['buffer-free inproc', 'queued sends'] };
 
 /** True when `engine` (by name) has `feature`. */
 export const supports = (engine: string, feature: Feature): boolean => !MISSING[engine]?.includes(feature);

@@ -4,8 +4,8 @@ import { zmtpEngine } from './zmtp';
 
 /**
  * The engines rxzmq ships, by name: `libzmq` (zeromq.js, the default) and
- * `zmtp` (ZeroMQ's wire protocol in TypeScript; experimental: tcp and ipc,
- * NULL mechanism, no XPUB/XSUB yet).
+ * `zmtp` (ZeroMQ's wire protocol in TypeScript; experimental: NULL mechanism
+ * only, see docs/ENGINES.md).
  */
 export const engines = { libzmq: libzmqEngine, zmtp: zmtpEngine } as const;
 

@@ -22,6 +22,7 @@ import {
   router,
   sub,
   xpub,
+  xsub,
   type Engine,
   type SocketEvent,
 } from '../../src';
@@ -238,8 +239,22 @@ describe('zmtp socket', () => {
     expect(() => socket.connect('tcp://nonsense')).toThrow(expect.objectContaining({ code: 'EINVAL' }));
   });
 
-  it('unsupported - XPUB is not supported yet in the zmtp engine', () => {
-    expect(() => xpub({ engine, linger: 0 })).toThrow(/not supported yet in the zmtp engine/);
+  it('xpub/xsub - a zmtp XPUB hears a libzmq SUB subscribe and cancel; a zmtp XSUB subscribes at a libzmq XPUB', async () => {
+    const feed = closer.add(xpub({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await feed.ready;
+    const heard = firstValueFrom(feed.pipe(take(2), toArray()));
+    const reader = closer.add(sub({ connect: feed.bindings[0]!, topics: 't', linger: 0 }));
+    setTimeout(() => reader.removeTopics('t'), 100);
+    expect((await heard).map(([f]) => `${f![0]}${f!.subarray(1)}`)).toEqual(['1t', '0t']);
+
+    const upstream = closer.add(xpub({ bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await upstream.ready;
+    const subscribed = firstValueFrom(upstream);
+    const relay = closer.add(xsub({ engine, connect: upstream.bindings[0]!, topics: 'a', linger: 0 }));
+    expect((await subscribed)[0]!.toString('latin1')).toBe('\x01a');
+    const got = firstValueFrom(relay);
+    upstream.next(['a', 'x']);
+    expect((await got).map(String)).toEqual(['a', 'x']);
   });
 
   it('unsupported - an option the engine does not honour is refused, naming the libzmq engine', () => {

@@ -2,9 +2,9 @@
  * The zmtp engine: ZeroMQ's wire protocol (ZMTP 3.1, talking to 3.0 peers)
  * in TypeScript over Node's `net` sockets, with libzmq's socket semantics.
  *
- * v1: the NULL mechanism; tcp and ipc; PAIR, PUB, SUB, REQ, REP, DEALER,
- * ROUTER, PUSH and PULL. XPUB, XSUB, inproc and security mechanisms throw
- * an error naming the libzmq engine.
+ * Today: the NULL mechanism; tcp, ipc and inproc (between zmtp sockets);
+ * every socket type. Security mechanisms and options it does not honour
+ * throw an error naming the libzmq engine (docs/ENGINES.md).
  */
 import type { Engine, EngineSocket, SocketType } from '../types';
 import { ZmtpSocket } from './socket';

@@ -186,7 +186,10 @@ export class ZmtpSocket implements EngineSocket {
       this.retryHeld();
     },
     message: (peer, frames) => this.incoming(peer, frames),
-    command: (peer, name, data) => this.pattern.command(peer, name, data),
+    command: (peer, name, data) => {
+      const msg = this.pattern.command(peer, name, data);
+      if (msg) this.queueForApplication(peer, msg);
+    },
     written: () => this.retryHeld(),
     closed: (peer, error) => this.peerClosed(peer, error),
   };
@@ -257,6 +260,12 @@ export class ZmtpSocket implements EngineSocket {
 
   private incoming(peer: Peer, frames: Buffer[]): void {
     if (this.isClosed || !this.pattern.accept(peer, frames)) return;
+    this.queueForApplication(peer, frames);
+  }
+
+  /** Delivers a message now if the application reads and nothing waits before it, else queues it on its peer. */
+  private queueForApplication(peer: Peer, frames: Buffer[]): void {
+    if (this.isClosed) return;
     if (this.reading && this.backlog === 0 && this.pattern.receiving) {
       const msg = this.pattern.unwrap(peer, frames);
       if (msg) this.handler!.message(msg);

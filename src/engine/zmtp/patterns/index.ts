@@ -2,12 +2,12 @@ import type { SocketType } from '../../types';
 import { notSupported } from '../errors';
 import { BalancingPattern } from './balancing';
 import type { Pattern } from './pattern';
-import { PubPattern } from './pub';
+import { PubPattern, XPubPattern } from './pub';
 import { PullPattern } from './pull';
 import { RepPattern } from './rep';
 import { ReqPattern } from './req';
 import { RouterPattern } from './router';
-import { SubPattern } from './sub';
+import { SubPattern, XSubPattern } from './sub';
 
 export { HOLD } from './pattern';
 export type { Pattern, SendResult } from './pattern';
@@ -24,7 +24,6 @@ export interface PatternOptions {
 /**
  * The routing rules of `type`.
  *
- * @throws an error with code ENOTSUP for XPUB and XSUB (not in the zmtp engine yet)
  */
 export function createPattern(type: SocketType, options: PatternOptions): Pattern {
   switch (type) {
@@ -44,7 +43,11 @@ export function createPattern(type: SocketType, options: PatternOptions): Patter
       return new PubPattern();
     case 'sub':
       return new SubPattern();
+    case 'xpub':
+      return new XPubPattern();
+    case 'xsub':
+      return new XSubPattern();
     default:
-      throw notSupported(`the ${type.toUpperCase()} socket type`);
+      throw notSupported(`the ${String(type).toUpperCase()} socket type`);
   }
 }

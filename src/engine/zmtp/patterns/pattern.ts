@@ -25,8 +25,12 @@ export interface Pattern {
   readonly receiving: boolean;
   /** The message as the application sees it (envelopes applied), or undefined to drop it. */
   unwrap(peer: Peer, frames: Buffer[]): Buffer[] | undefined;
-  /** A command other than the handshake's and heartbeats' (SUBSCRIBE, CANCEL). */
-  command(peer: Peer, name: string, data: Buffer): void;
+  /**
+   * A command other than the handshake's and heartbeats' (SUBSCRIBE,
+   * CANCEL); returns a message for the application when the command is one
+   * to it (an XPUB hears of subscriptions), else undefined.
+   */
+  command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined;
 }
 
 /** Defaults for the parts of {@link Pattern} most types do not use. */
@@ -43,8 +47,9 @@ export abstract class BasePattern implements Pattern {
   unwrap(_peer: Peer, frames: Buffer[]): Buffer[] | undefined {
     return frames;
   }
-  command(_peer: Peer, _name: string, _data: Buffer): void {
+  command(_peer: Peer, _name: string, _data: Buffer): Buffer[] | undefined {
     // ignored, as libzmq ignores commands a socket type has no use for
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Peer } from '../peer';
 import { distribute } from '../routing/distributor';
+import { Subscriptions } from '../routing/subscriptions';
 import { BasePattern, type SendResult } from './pattern';
 
 /**
@@ -29,17 +30,38 @@ export class PubPattern extends BasePattern {
 
   override accept(peer: Peer, frames: Buffer[]): boolean {
     const first = frames[0]!;
-    if (first.length > 0 && first[0]! <= 1) this.subscribe(peer, first.subarray(1), first[0] === 1);
+    if (frames.length === 1 && first.length > 0 && first[0]! <= 1) {
+      return this.subscribe(peer, first.subarray(1), first[0] === 1) !== undefined;
+    }
     return false;
   }
 
-  override command(peer: Peer, name: string, data: Buffer): void {
-    if (name === 'SUBSCRIBE') this.subscribe(peer, data, true);
-    else if (name === 'CANCEL') this.subscribe(peer, data, false);
+  override command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined {
+    if (name === 'SUBSCRIBE') return this.subscribe(peer, data, true);
+    if (name === 'CANCEL') return this.subscribe(peer, data, false);
+    return undefined;
   }
 
-  private subscribe(peer: Peer, topic: Buffer, add: boolean): void {
+  /** Applies a subscription change of `peer`; returns the message an XPUB's application gets for it, if any. */
+  protected subscribe(peer: Peer, topic: Buffer, add: boolean): Buffer[] | undefined {
     if (add) peer.subscriptions.add(topic);
     else peer.subscriptions.remove(topic);
+    return undefined;
+  }
+}
+
+/**
+ * XPUB: a PUB whose application also receives the subscriptions, as
+ * `\x01topic` for the first subscription to a topic across its peers and
+ * `\x00topic` when the last one is cancelled (libzmq without XPUB_VERBOSE).
+ * A peer that leaves takes its subscriptions with it, silently, as libzmq does.
+ */
+export class XPubPattern extends PubPattern {
+  private readonly all = new Subscriptions();
+
+  protected override subscribe(peer: Peer, topic: Buffer, add: boolean): Buffer[] | undefined {
+    super.subscribe(peer, topic, add);
+    const changed = add ? this.all.add(topic) : this.all.remove(topic);
+    return changed ? [Buffer.concat([Buffer.of(add ? 1 : 0), topic])] : undefined;
   }
 }

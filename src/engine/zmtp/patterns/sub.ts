@@ -11,20 +11,20 @@ import { BasePattern, type SendResult } from './pattern';
  * topic. Cannot send. With no topic it receives nothing.
  */
 export class SubPattern extends BasePattern {
-  private readonly peers = new Set<Peer>();
+  protected readonly publishers = new Set<Peer>();
   private readonly topics = new Subscriptions();
 
   attach(peer: Peer): boolean {
-    this.peers.add(peer);
+    this.publishers.add(peer);
     for (const topic of this.topics.list()) tell(peer, topic, true);
     return true;
   }
 
   detach(peer: Peer): void {
-    this.peers.delete(peer);
+    this.publishers.delete(peer);
   }
 
-  send(): SendResult {
+  send(_frames: Buffer[]): SendResult {
     return engineError('ENOTSUP', 'a SUB socket cannot send');
   }
 
@@ -34,12 +34,35 @@ export class SubPattern extends BasePattern {
 
   addTopic(topic: Buffer): void {
     if (!this.topics.add(topic)) return;
-    for (const peer of this.peers) tell(peer, topic, true);
+    for (const peer of this.publishers) tell(peer, topic, true);
   }
 
   removeTopic(topic: Buffer): void {
     if (!this.topics.remove(topic)) return;
-    for (const peer of this.peers) tell(peer, topic, false);
+    for (const peer of this.publishers) tell(peer, topic, false);
+  }
+}
+
+/**
+ * XSUB: subscriptions are messages the application sends (`\x01topic`,
+ * `\x00topic`), forwarded to every publisher (as SUB does, and to new ones);
+ * other messages it sends go to every publisher; everything that arrives is
+ * delivered (the publishers filter).
+ */
+export class XSubPattern extends SubPattern {
+  override send(frames: Buffer[]): SendResult {
+    const first = frames[0];
+    if (frames.length === 1 && first && first.length > 0 && first[0]! <= 1) {
+      if (first[0] === 1) this.addTopic(first.subarray(1));
+      else this.removeTopic(first.subarray(1));
+      return undefined;
+    }
+    for (const peer of this.publishers) peer.offer(frames);
+    return undefined;
+  }
+
+  override unwrap(_peer: Peer, frames: Buffer[]): Buffer[] | undefined {
+    return frames;
   }
 }
 
