@@ -6,6 +6,7 @@ import {
   encodeError,
   encodeGreeting,
   encodeMessage,
+  encodePing,
   encodePong,
   encodeReady,
   FrameParser,
@@ -37,6 +38,12 @@ export interface ConnectionOptions {
   identity?: Buffer;
   /** Largest incoming message in bytes; -1 or undefined for no limit. */
   maxMessageSize?: number;
+  /**
+   * ZMTP heartbeats (libzmq's ZMQ_HEARTBEAT_*): a PING every `interval` ms
+   * once ready, carrying `ttl` (ms, rounded down to deciseconds); the
+   * connection closes when nothing arrived for `timeout` ms.
+   */
+  heartbeat?: { interval: number; timeout: number; ttl: number };
   /** The handshake is done: messages may flow. */
   onReady(peer: PeerInfo): void;
   /** A message from the peer. */
@@ -78,6 +85,9 @@ export class ZmtpConnection {
   private outgoingBytes = 0;
   private readonly parser: FrameParser;
   private flushScheduled = false;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the peer last sent anything (ms, performance.now()). */
+  private lastHeard = performance.now();
   /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
   private batchMessages = 0;
   private unwritten = 0;
@@ -142,6 +152,7 @@ export class ZmtpConnection {
     if (this.state === State.Closed) return;
     const before = this.state;
     this.state = State.Closed;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.flush();
     // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1).
     if (error instanceof ZmtpProtocolError && before !== State.Signature) {
@@ -151,6 +162,7 @@ export class ZmtpConnection {
   }
 
   private data(chunk: Buffer): void {
+    this.lastHeard = performance.now();
     try {
       if (this.state === State.Signature || this.state === State.Greeting) chunk = this.greeting(chunk);
       if (chunk.length > 0 && this.state !== State.Closed) this.parser.push(chunk);
@@ -203,6 +215,7 @@ export class ZmtpConnection {
       const identity = metadata.get('identity');
       this.peer = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
       this.state = State.Ready;
+      this.startHeartbeats();
       this.options.onReady(this.peer);
       return;
     }
@@ -213,6 +226,19 @@ export class ZmtpConnection {
       // heartbeats: any traffic counts as life; nothing else to do yet
     } else if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer closed: ${parseError(data)}`);
     else this.options.onCommand?.(name, data);
+  }
+
+  /** PINGs the peer every interval and closes the connection when it has been silent for the timeout. */
+  private startHeartbeats(): void {
+    const heartbeat = this.options.heartbeat;
+    if (!heartbeat || !(heartbeat.interval > 0)) return;
+    const ttl = Math.min(0xffff, Math.floor(heartbeat.ttl / 100));
+    this.heartbeatTimer = setInterval(() => {
+      if (performance.now() - this.lastHeard >= heartbeat.timeout) {
+        this.close(new ZmtpProtocolError('heartbeat-timeout', `no traffic from the peer for ${heartbeat.timeout} ms`));
+      } else this.write(encodePing(ttl));
+    }, heartbeat.interval);
+    this.heartbeatTimer.unref?.();
   }
 
   private message(frames: Buffer[]): void {

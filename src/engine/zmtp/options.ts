@@ -17,6 +17,8 @@ export interface ZmtpOptions {
   relaxed: boolean;
   /** Largest incoming message in bytes; -1: no limit. */
   maxMessageSize: number;
+  /** ZMTP heartbeats: `heartbeatInterval` (0: off), `heartbeatTimeout` (default the interval), `heartbeatTimeToLive`. */
+  heartbeat: { interval: number; timeout: number; ttl: number } | undefined;
 }
 
 /** libzmq's defaults. */
@@ -41,6 +43,9 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'mandatory',
   'relaxed',
   'maxMessageSize',
+  'heartbeatInterval',
+  'heartbeatTimeout',
+  'heartbeatTimeToLive',
 ]);
 
 /**
@@ -66,5 +71,13 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     mandatory: options.mandatory === true,
     relaxed: options.relaxed === true,
     maxMessageSize: num(options.maxMessageSize, -1),
+    heartbeat: heartbeatOf(options),
   };
+}
+
+/** libzmq's heartbeat options: off unless `heartbeatInterval` > 0; the timeout defaults to the interval. */
+function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat'] {
+  const interval = num(options.heartbeatInterval, 0);
+  if (!(interval > 0)) return undefined;
+  return { interval, timeout: num(options.heartbeatTimeout, interval), ttl: num(options.heartbeatTimeToLive, 0) };
 }

@@ -25,6 +25,8 @@ export interface PeerOptions {
   maxMessageSize?: number;
   /** Messages queued towards the peer (not yet in the kernel) before it counts as full. */
   sendHighWaterMark: number;
+  /** ZMTP heartbeats, when enabled (see ConnectionOptions.heartbeat). */
+  heartbeat?: { interval: number; timeout: number; ttl: number };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -65,6 +67,7 @@ export class Peer {
       socketType: options.socketType,
       identity: options.identity,
       maxMessageSize: options.maxMessageSize,
+      heartbeat: options.heartbeat,
       onReady: (info) => {
         this.info = info;
         events.ready(this);

@@ -156,11 +156,11 @@ export class ZmtpSocket implements EngineSocket {
   }
 
   private addPeer(socket: Socket, endpoint: string): Peer {
-    const { routingId, maxMessageSize, sendHighWaterMark } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat } = this.options;
     const peer = new Peer(
       socket,
       endpoint,
-      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark },
+      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat },
       this.peerEvents,
     );
     this.peers.add(peer);

@@ -1,0 +1,83 @@
+/**
+ * ZMTP heartbeats in the zmtp engine (libzmq's heartbeatInterval,
+ * heartbeatTimeout, heartbeatTimeToLive):
+ *
+ *   zmtp DEALER (heartbeats on) ---> a hand-made peer that handshakes, then stays silent: PINGs go out, the peer is dropped
+ *   zmtp DEALER (heartbeats on) ---> libzmq ROUTER (answers PINGs): an idle connection stays up
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { filter, firstValueFrom, map, take, timeout } from 'rxjs';
+import { dealer, router, type SocketEvent } from '../../src';
+import { encodeGreeting, encodeReady, FrameParser, GREETING_SIZE } from '../../src/engine/zmtp/codec';
+import { Closer, delay } from '../helpers';
+
+const closer = new Closer();
+const servers: Server[] = [];
+const sockets: Socket[] = [];
+afterEach(async () => {
+  await closer.closeAll();
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(servers.splice(0).map((server) => new Promise((r) => server.close(r))));
+});
+
+/** A peer that completes the handshake as a ROUTER, counts the PINGs it gets, and never answers. */
+async function silentRouter(): Promise<{ endpoint: string; pings: () => number }> {
+  let pings = 0;
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    let greeted = false;
+    let pending = Buffer.alloc(0);
+    const parser = new FrameParser({ onMessage: () => undefined, onCommand: (name) => name === 'PING' && pings++ });
+    socket.write(encodeGreeting({ mechanism: 'NULL', asServer: false }));
+    socket.on('data', (chunk: Buffer) => {
+      if (!greeted) {
+        pending = Buffer.concat([pending, chunk]);
+        if (pending.length < GREETING_SIZE) return;
+        greeted = true;
+        socket.write(Buffer.concat(encodeReady({ 'Socket-Type': 'ROUTER' })));
+        chunk = pending.subarray(GREETING_SIZE);
+      }
+      if (chunk.length > 0) parser.push(chunk);
+    });
+    socket.on('error', () => undefined);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { endpoint: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`, pings: () => pings };
+}
+
+describe('zmtp engine heartbeats', () => {
+  it('heartbeat - PINGs a silent peer and drops it after heartbeatTimeout', async () => {
+    const peer = await silentRouter();
+    const client = closer.add(
+      dealer({ engine: 'zmtp', connect: peer.endpoint, heartbeatInterval: 30, heartbeatTimeout: 150, linger: 0 }),
+    );
+    const types = (type: SocketEvent['type']) =>
+      firstValueFrom(client.events$.pipe(filter((e) => e.type === type), map(() => performance.now()), take(1), timeout(3000)));
+    const connected = types('handshakeSucceeded');
+    const disconnected = types('disconnected');
+    const up = await connected;
+    const down = await disconnected;
+    expect(peer.pings()).toBeGreaterThanOrEqual(2);
+    expect(down - up).toBeGreaterThanOrEqual(120);
+  });
+
+  it('heartbeat - a libzmq peer answers the PINGs, so an idle connection stays up', async () => {
+    const server = closer.add(router({ bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await server.ready;
+    const client = closer.add(
+      dealer({ engine: 'zmtp', connect: server.bindings[0]!, heartbeatInterval: 20, heartbeatTimeout: 100, linger: 0 }),
+    );
+    const events: string[] = [];
+    client.events$.subscribe((e) => events.push(e.type));
+    await client.send('hello');
+    await firstValueFrom(server.pipe(timeout(2000)));
+    await delay(400); // idle for four timeouts
+    expect(events).not.toContain('disconnected');
+    const reply = firstValueFrom(client.pipe(timeout(2000)));
+    await client.send('still there?');
+    const [id] = await firstValueFrom(server.pipe(timeout(2000)));
+    await server.send([id!, 'yes']);
+    expect((await reply)[0]!.toString()).toBe('yes');
+  });
+});
