@@ -2,11 +2,12 @@
  * ZMTP heartbeats in the zmtp engine (libzmq's heartbeatInterval,
  * heartbeatTimeout, heartbeatTimeToLive):
  *
+ *   raw TCP client that never greets ---> zmtp ROUTER (handshakeInterval 100): dropped
  *   zmtp DEALER (heartbeats on) ---> a hand-made peer that handshakes, then stays silent: PINGs go out, the peer is dropped
  *   zmtp DEALER (heartbeats on) ---> libzmq ROUTER (answers PINGs): an idle connection stays up
  */
-import { createServer, type Server, type Socket } from 'node:net';
-import { filter, firstValueFrom, map, take, timeout } from 'rxjs';
+import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
+import { filter, firstValueFrom, from, map, take, timeout } from 'rxjs';
 import { dealer, router, type SocketEvent } from '../../src';
 import { encodeGreeting, encodeReady, FrameParser, GREETING_SIZE } from '../../src/engine/zmtp/codec';
 import { Closer, delay } from '../helpers';
@@ -46,7 +47,20 @@ async function silentRouter(): Promise<{ endpoint: string; pings: () => number }
   return { endpoint: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`, pings: () => pings };
 }
 
-describe('zmtp engine heartbeats', () => {
+describe('zmtp engine heartbeats and handshake timeout', () => {
+  it('handshake - a peer that connects and never greets is dropped after handshakeInterval', async () => {
+    const server = closer.add(router({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', handshakeInterval: 100, linger: 0 }));
+    await server.ready;
+    const { port } = new URL(server.bindings[0]!.replace('tcp://', 'http://'));
+    const mute = netConnect(Number(port), '127.0.0.1');
+    sockets.push(mute);
+    mute.on('error', () => undefined);
+    mute.on('data', () => undefined); // the server's greeting: read and ignored
+    const ended = new Promise<void>((resolve) => mute.once('close', () => resolve()));
+    await firstValueFrom(from(ended).pipe(timeout(3000)));
+    expect(mute.destroyed).toBe(true);
+  });
+
   it('heartbeat - PINGs a silent peer and drops it after heartbeatTimeout', async () => {
     const peer = await silentRouter();
     const client = closer.add(

@@ -44,6 +44,8 @@ export interface ConnectionOptions {
    * connection closes when nothing arrived for `timeout` ms.
    */
   heartbeat?: { interval: number; timeout: number; ttl: number };
+  /** Ms the greeting and handshake may take before the connection is dropped (libzmq's ZMQ_HANDSHAKE_IVL; 0: no limit). */
+  handshakeInterval?: number;
   /** The handshake is done: messages may flow. */
   onReady(peer: PeerInfo): void;
   /** A message from the peer. */
@@ -86,6 +88,7 @@ export class ZmtpConnection {
   private readonly parser: FrameParser;
   private flushScheduled = false;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the peer last sent anything (ms, performance.now()). */
   private lastHeard = performance.now();
   /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
@@ -109,6 +112,14 @@ export class ZmtpConnection {
     socket.on('error', (err) => this.close(err));
     socket.on('close', () => this.close(undefined));
     this.write([encodeGreeting({ mechanism: 'NULL', asServer: false })]);
+    const limit = options.handshakeInterval ?? 0;
+    if (limit > 0) {
+      this.handshakeTimer = setTimeout(
+        () => this.close(new ZmtpProtocolError('handshake-timeout', `no handshake within ${limit} ms`)),
+        limit,
+      );
+      this.handshakeTimer.unref?.();
+    }
   }
 
   /** True once the handshake is done and until the connection closes. */
@@ -153,6 +164,7 @@ export class ZmtpConnection {
     const before = this.state;
     this.state = State.Closed;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    clearTimeout(this.handshakeTimer);
     this.flush();
     // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1).
     if (error instanceof ZmtpProtocolError && before !== State.Signature) {
@@ -215,6 +227,7 @@ export class ZmtpConnection {
       const identity = metadata.get('identity');
       this.peer = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
       this.state = State.Ready;
+      clearTimeout(this.handshakeTimer);
       this.startHeartbeats();
       this.options.onReady(this.peer);
       return;

@@ -19,11 +19,14 @@ export interface ZmtpOptions {
   maxMessageSize: number;
   /** ZMTP heartbeats: `heartbeatInterval` (0: off), `heartbeatTimeout` (default the interval), `heartbeatTimeToLive`. */
   heartbeat: { interval: number; timeout: number; ttl: number } | undefined;
+  /** Ms the greeting and handshake may take (libzmq's default 30000; 0: no limit). */
+  handshakeInterval: number;
 }
 
 /** libzmq's defaults. */
 const DEFAULT_HWM = 1000;
 const DEFAULT_RECONNECT_INTERVAL = 100;
+const DEFAULT_HANDSHAKE_INTERVAL = 30_000;
 
 const ANNOUNCES_ID: ReadonlySet<SocketType> = new Set(['req', 'dealer', 'router']);
 
@@ -46,6 +49,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'heartbeatInterval',
   'heartbeatTimeout',
   'heartbeatTimeToLive',
+  'handshakeInterval',
 ]);
 
 /**
@@ -72,6 +76,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     relaxed: options.relaxed === true,
     maxMessageSize: num(options.maxMessageSize, -1),
     heartbeat: heartbeatOf(options),
+    handshakeInterval: num(options.handshakeInterval, DEFAULT_HANDSHAKE_INTERVAL),
   };
 }
 

@@ -27,6 +27,8 @@ export interface PeerOptions {
   sendHighWaterMark: number;
   /** ZMTP heartbeats, when enabled (see ConnectionOptions.heartbeat). */
   heartbeat?: { interval: number; timeout: number; ttl: number };
+  /** Ms the handshake may take (0: no limit). */
+  handshakeInterval?: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -68,6 +70,7 @@ export class Peer {
       identity: options.identity,
       maxMessageSize: options.maxMessageSize,
       heartbeat: options.heartbeat,
+      handshakeInterval: options.handshakeInterval,
       onReady: (info) => {
         this.info = info;
         events.ready(this);

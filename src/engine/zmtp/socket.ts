@@ -156,11 +156,11 @@ export class ZmtpSocket implements EngineSocket {
   }
 
   private addPeer(socket: Socket, endpoint: string): Peer {
-    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval } = this.options;
     const peer = new Peer(
       socket,
       endpoint,
-      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat },
+      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval },
       this.peerEvents,
     );
     this.peers.add(peer);
