@@ -15,36 +15,31 @@ type CallValue<R> = R extends Observable<infer T> ? T | undefined : Awaited<R>;
 /** What a stream emits: an Observable result's values, or the single value. */
 type StreamValue<R> = R extends Observable<infer T> ? T : Awaited<R>;
 
-/**
- * `client.call`: the remote API with each method returning a Promise.
- * Namespaces (nested objects) stay nested. A `kwargs(...)` marker may follow
- * the positional arguments.
- */
-export type CallApi<Api> = {
+/** What a remote method becomes on each face of a client: a call's Promise, a stream, a notification's Promise. */
+type Face = 'call' | 'stream' | 'notify';
+type FaceResult<F extends Face, R> = F extends 'call'
+  ? Promise<CallValue<R>>
+  : F extends 'stream'
+    ? Observable<StreamValue<R>>
+    : Promise<void>;
+
+/** The remote API as one face sees it; namespaces (nested objects) stay nested. */
+type RemoteApi<Api, F extends Face> = {
   readonly [K in keyof Api]: Api[K] extends AnyFunction
-    ? (...args: CallArgs<Api[K]>) => Promise<CallValue<ReturnType<Api[K]>>>
+    ? (...args: CallArgs<Api[K]>) => FaceResult<F, ReturnType<Api[K]>>
     : Api[K] extends object
-      ? CallApi<Api[K]>
+      ? RemoteApi<Api[K], F>
       : never;
 };
+
+/** `client.call`: the remote API with each method returning a Promise. A `kwargs(...)` marker may follow the positional arguments. */
+export type CallApi<Api> = RemoteApi<Api, 'call'>;
 
 /** `client.stream`: the remote API with each method returning an Observable of its results. */
-export type StreamApi<Api> = {
-  readonly [K in keyof Api]: Api[K] extends AnyFunction
-    ? (...args: CallArgs<Api[K]>) => Observable<StreamValue<ReturnType<Api[K]>>>
-    : Api[K] extends object
-      ? StreamApi<Api[K]>
-      : never;
-};
+export type StreamApi<Api> = RemoteApi<Api, 'stream'>;
 
 /** `client.notify` / `client.publish(topic)`: the remote API with each method resolving once sent. */
-export type NotifyApi<Api> = {
-  readonly [K in keyof Api]: Api[K] extends AnyFunction
-    ? (...args: CallArgs<Api[K]>) => Promise<void>
-    : Api[K] extends object
-      ? NotifyApi<Api[K]>
-      : never;
-};
+export type NotifyApi<Api> = RemoteApi<Api, 'notify'>;
 
 /** An API of unknown shape: any dotted path is callable. */
 export interface UntypedApi {

@@ -19,7 +19,6 @@ interface Queue {
   readonly route: readonly Frame[];
   packets: Buffer[];
   settles: (Settle | undefined)[];
-  bytes: number;
 }
 
 /**
@@ -47,23 +46,15 @@ export class Batcher {
     private readonly limits: BatchLimits = DEFAULT_BATCH,
   ) {}
 
-  /** Packets waiting for their turn. */
-  get waiting(): number {
-    let n = 0;
-    for (const queue of this.queues.values()) n += queue.packets.length;
-    return n;
-  }
-
   /**
    * Queues an encoded packet for `route` (identified by `key`), and sends now
    * if the socket is idle; `settle` hears when its message went (or failed).
    */
   push(key: string, route: readonly Frame[], packet: Buffer, settle?: Settle): void {
     let queue = this.queues.get(key);
-    if (!queue) this.queues.set(key, (queue = { route, packets: [], settles: [], bytes: 0 }));
+    if (!queue) this.queues.set(key, (queue = { route, packets: [], settles: [] }));
     queue.packets.push(packet);
     queue.settles.push(settle);
-    queue.bytes += packet.length;
     if (this.busyTurn) return;
     this.startTurn();
     this.flush();
@@ -121,7 +112,6 @@ export class Batcher {
       bytes += size;
       count++;
     }
-    queue.bytes -= bytes;
     return count;
   }
 }

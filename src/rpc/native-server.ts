@@ -55,7 +55,7 @@ export class NativeServer {
     } catch (err) {
       stats.malformed++;
       if (identity && identity.length > 0) this.reply(identity, peer, this.errorPacket(null, err));
-      return Promise.resolve();
+      return DONE;
     }
     // One promise per message (not per call), settled when its plain calls have replied.
     let waiting = 1;

@@ -94,7 +94,6 @@ export class ZmtpConnection {
   /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
   private batchMessages = 0;
   private unwritten = 0;
-  private peer: PeerInfo | undefined;
   private greetingMinor = 1;
 
   constructor(
@@ -134,11 +133,6 @@ export class ZmtpConnection {
    */
   get pending(): number {
     return this.unwritten;
-  }
-
-  /** What the peer said in its READY, once ready. */
-  get peerInfo(): PeerInfo | undefined {
-    return this.peer;
   }
 
   /**
@@ -225,11 +219,11 @@ export class ZmtpConnection {
         throw new ZmtpProtocolError('incompatible', `a ${ours} socket cannot talk to a ${socketType} socket`);
       }
       const identity = metadata.get('identity');
-      this.peer = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
+      const peer: PeerInfo = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
       this.state = State.Ready;
       clearTimeout(this.handshakeTimer);
       this.startHeartbeats();
-      this.options.onReady(this.peer);
+      this.options.onReady(peer);
       return;
     }
     if (name === 'PING') {
