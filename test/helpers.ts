@@ -19,7 +19,7 @@ export type Feature = 'buffer-free inproc' | 'xpub' | 'queued sends';
  * buffers stand between the high-water marks; and it takes a PUB's sends
  * synchronously, so rxzmq's send queue never fills.
  */
-const MISSING: Readonly<Record<string, readonly Feature[]>> = { zmtp: ['buffer-free inproc', 'queued sends'] };
+const MISSING: Readonly<Record<string, readonly Feature[]>> = { zmtp: ['queued sends'] };
 
 /** True when `engine` (by name) has `feature`. */
 export const supports = (engine: string, feature: Feature): boolean => !MISSING[engine]?.includes(feature);

@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
-import type { SocketType } from '../types';
-import { ZmtpConnection, type PeerInfo } from './connection';
+import type { PeerInfo } from './connection';
+import type { Link, LinkEvents } from './link';
 import { MessageQueue } from './routing/message-queue';
 import { Subscriptions } from './routing/subscriptions';
 
@@ -11,35 +10,21 @@ export interface PeerEvents {
   message(peer: Peer, frames: Buffer[]): void;
   /** A command other than READY, PING, PONG and ERROR (SUBSCRIBE, CANCEL, ...). */
   command(peer: Peer, name: string, data: Buffer): void;
-  /** Messages counted against the send high-water mark reached the kernel. */
+  /** Room opened up towards the peer (held sends may go). */
   written(peer: Peer): void;
   /** The connection ended; `error` says why when it was not a clean close. */
   closed(peer: Peer, error: Error | undefined): void;
 }
 
-/** A peer's settings, from the socket's options. */
-export interface PeerOptions {
-  socketType: SocketType;
-  /** Our routing id, announced in READY. */
-  identity?: Buffer;
-  maxMessageSize?: number;
-  /** Messages queued towards the peer (not yet in the kernel) before it counts as full. */
-  sendHighWaterMark: number;
-  /** ZMTP heartbeats, when enabled (see ConnectionOptions.heartbeat). */
-  heartbeat?: { interval: number; timeout: number; ttl: number };
-  /** Ms the handshake may take (0: no limit). */
-  handshakeInterval?: number;
-}
+/** Opens the link a peer talks through, given the events it reports to. */
+export type LinkOpener = (events: LinkEvents) => Link;
 
 const EMPTY = Buffer.alloc(0);
 
 /**
- * One connected peer of a socket: a {@link ZmtpConnection} plus what the
- * routing parts keep per peer (the messages read and not yet delivered,
- * its routing id, its subscriptions). The connection counts messages not
- * yet written to the kernel; that count against the send high-water mark
- * says whether the peer has room. Reading is paused (so TCP pushes back on
- * the sender) while too many read messages wait.
+ * One connected peer of a socket: a {@link Link} (a ZMTP stream or an
+ * in-process pipe) plus what the routing parts keep per peer (the messages
+ * read and not yet delivered, its routing id, its subscriptions).
  */
 export class Peer {
   readonly inbox = new MessageQueue<Buffer[]>();
@@ -53,24 +38,15 @@ export class Peer {
   gone = false;
   /** True once this side chose to close it. */
   closing = false;
-  private readingPaused = false;
-  private readonly connection: ZmtpConnection;
-  private readonly sendHwm: number;
+  private readonly link: Link;
 
   constructor(
-    readonly socket: Socket,
     /** The endpoint it came through (bound or connected), for events. */
     readonly endpoint: string,
-    options: PeerOptions,
     events: PeerEvents,
+    open: LinkOpener,
   ) {
-    this.sendHwm = options.sendHighWaterMark;
-    this.connection = new ZmtpConnection(socket, {
-      socketType: options.socketType,
-      identity: options.identity,
-      maxMessageSize: options.maxMessageSize,
-      heartbeat: options.heartbeat,
-      handshakeInterval: options.handshakeInterval,
+    this.link = open({
       onReady: (info) => {
         this.info = info;
         events.ready(this);
@@ -85,9 +61,9 @@ export class Peer {
     });
   }
 
-  /** True when the handshake is done and fewer than the send high-water mark of messages wait to be written. */
+  /** True when the handshake is done and the peer takes another message without passing its high-water mark. */
   get hasRoom(): boolean {
-    return this.connection.ready && this.connection.pending < this.sendHwm;
+    return this.link.hasRoom;
   }
 
   /** The peer speaks ZMTP 3.1 (commands for subscriptions) rather than 3.0. */
@@ -97,52 +73,38 @@ export class Peer {
 
   /** Queues a message (the caller checked `hasRoom` if it cares). */
   send(frames: readonly Buffer[]): void {
-    this.connection.send(frames);
+    this.link.send(frames);
   }
 
   /** Queues a message unless the peer is full; false when it is. */
   offer(frames: readonly Buffer[]): boolean {
-    if (!this.hasRoom) return false;
-    this.connection.send(frames);
+    if (!this.link.hasRoom) return false;
+    this.link.send(frames);
     return true;
   }
 
-  sendCommand(chunks: readonly Buffer[]): void {
-    this.connection.sendCommand(chunks);
+  sendCommand(name: string, data: Buffer): void {
+    this.link.sendCommand(name, data);
   }
 
-  /** Stops reading from the socket, so the kernel's buffers and then the sender fill up. */
+  /** Stops taking messages from the peer, so it fills up and holds back. */
   pauseReading(): void {
-    if (this.readingPaused || this.gone) return;
-    this.readingPaused = true;
-    this.socket.pause();
+    if (!this.gone) this.link.pauseReading();
   }
 
   resumeReading(): void {
-    if (!this.readingPaused) return;
-    this.readingPaused = false;
-    this.socket.resume();
+    this.link.resumeReading();
   }
 
-  /**
-   * Closes the connection. With `linger` 0 it is destroyed at once;
-   * otherwise what is queued is flushed and the socket ended, and after
-   * `linger` ms (-1: no limit) whatever is left is destroyed.
-   */
+  /** The socket is done with one message or command from this peer (delivered or dropped). */
+  consumed(): void {
+    this.link.consumed();
+  }
+
+  /** Closes the link; `linger` ms (-1: no limit, 0: at once) for what is still queued. */
   close(linger: number): void {
     if (this.closing) return;
     this.closing = true;
-    this.connection.close();
-    if (linger === 0) {
-      this.socket.destroy();
-      return;
-    }
-    // Read on to the peer's FIN, so the socket can finish closing.
-    this.socket.resume();
-    if (linger > 0 && !this.socket.destroyed) {
-      const timer = setTimeout(() => this.socket.destroy(), linger);
-      timer.unref();
-      this.socket.once('close', () => clearTimeout(timer));
-    }
+    this.link.close(linger);
   }
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { SocketEvent } from '../types';
-import { dial, type Target } from './transport';
+import { dial, type StreamTarget } from './transport';
 
 /** libzmq's reconnect options, in ms. */
 export interface ReconnectOptions {
@@ -24,7 +24,7 @@ export class Dialer {
 
   constructor(
     readonly endpoint: string,
-    private readonly target: Target,
+    private readonly target: StreamTarget,
     private readonly options: ReconnectOptions,
     /** A connection is up; the caller owns `socket` from now on. */
     private readonly onSocket: (socket: Socket) => void,

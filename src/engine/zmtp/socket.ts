@@ -4,17 +4,26 @@ import type { EngineSocket, Frame, ReceiveHandler, Sendable, SocketEvent, Socket
 import { ZmtpProtocolError } from './codec';
 import { engineError } from './errors';
 import { readOptions, type ZmtpOptions } from './options';
+import { bindInproc, InprocConnector, type InprocSide } from './inproc';
 import { createPattern, HOLD, SubPattern, type Pattern } from './patterns';
-import { Peer, type PeerEvents } from './peer';
+import { Peer, type LinkOpener, type PeerEvents } from './peer';
 import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';
-import { listen, parseEndpoint } from './transport';
+import { StreamLink } from './stream-link';
+import { listen, parseEndpoint, type Target } from './transport';
 
-/** A bound endpoint: its server and the peers it accepted. */
+/** A bound endpoint: how to stop listening, and the peers it accepted. */
 interface Listener {
   endpoint: string;
-  server: Server;
+  stop(): void;
   peers: Set<Peer>;
+}
+
+/** A connected endpoint: connects again when its connection is lost, until stopped. */
+interface Connector {
+  readonly endpoint: string;
+  lost(): void;
+  stop(): void;
 }
 
 const toBuffer = (frame: Frame): Buffer =>
@@ -46,8 +55,8 @@ export class ZmtpSocket implements EngineSocket {
   private readonly options: ZmtpOptions;
   private readonly pattern: Pattern;
   private readonly listeners = new Map<string, Listener>();
-  private readonly dialers: Dialer[] = [];
-  private readonly dialerOf = new Map<Peer, Dialer>();
+  private readonly dialers: Connector[] = [];
+  private readonly dialerOf = new Map<Peer, Connector>();
   private readonly peers = new Set<Peer>();
   private readonly fairQueue = new FairQueue<Peer>();
   private readonly monitors = new MonitorListeners();
@@ -84,6 +93,7 @@ export class ZmtpSocket implements EngineSocket {
   async bind(endpoint: string): Promise<string> {
     if (this.isClosed) throw closedError();
     const target = parseEndpoint(endpoint);
+    if (target.transport === 'inproc') return this.bindInproc(target.name);
     const pending: { listener?: Listener; early: Socket[] } = { early: [] };
     let bound: { server: Server; endpoint: string };
     try {
@@ -99,12 +109,34 @@ export class ZmtpSocket implements EngineSocket {
       for (const socket of pending.early) socket.destroy();
       throw closedError();
     }
-    const listener: Listener = { ...bound, peers: new Set() };
+    const server = bound.server;
+    const listener: Listener = { endpoint: bound.endpoint, stop: () => server.close(), peers: new Set() };
     pending.listener = listener;
     this.listeners.set(bound.endpoint, listener);
     this.emit({ type: 'listening', address: bound.endpoint });
     for (const socket of pending.early) this.accept(listener, socket);
     return bound.endpoint;
+  }
+
+  /** Binds an inproc name: connectors of this process pipe straight to this socket, no kernel socket in between. */
+  private bindInproc(name: string): string {
+    const endpoint = `inproc://${name}`;
+    const listener: Listener = { endpoint, stop: () => undefined, peers: new Set() };
+    listener.stop = bindInproc(name, {
+      side: this.inprocSide(),
+      accept: (open) => {
+        this.emit({ type: 'accepted', address: endpoint });
+        listener.peers.add(this.addPeer(endpoint, open));
+      },
+    });
+    this.listeners.set(endpoint, listener);
+    this.emit({ type: 'listening', address: endpoint });
+    return endpoint;
+  }
+
+  private inprocSide(): InprocSide {
+    const { routingId, sendHighWaterMark, receiveHighWaterMark } = this.options;
+    return { type: this.type, identity: routingId, sendHighWaterMark, receiveHighWaterMark };
   }
 
   async unbind(endpoint: string): Promise<void> {
@@ -118,6 +150,17 @@ export class ZmtpSocket implements EngineSocket {
     if (this.isClosed) throw closedError();
     const target = parseEndpoint(endpoint);
     if (target.transport === 'tcp' && target.port === 0) throw engineError('EINVAL', `cannot connect to port * (${endpoint})`);
+    this.dialers.push(this.connector(endpoint, target));
+  }
+
+  private connector(endpoint: string, target: Target): Connector {
+    if (target.transport === 'inproc') {
+      const connector: InprocConnector = new InprocConnector(endpoint, target.name, this.inprocSide(), (open) => {
+        this.emit({ type: 'connected', address: endpoint });
+        this.dialerOf.set(this.addPeer(endpoint, open), connector);
+      });
+      return connector.start();
+    }
     const dialer: Dialer = new Dialer(
       endpoint,
       target,
@@ -125,7 +168,7 @@ export class ZmtpSocket implements EngineSocket {
       (socket) => this.dialed(dialer, socket),
       (event) => this.emit(event),
     );
-    this.dialers.push(dialer);
+    return dialer;
   }
 
   disconnect(endpoint: string): void {
@@ -144,31 +187,32 @@ export class ZmtpSocket implements EngineSocket {
       return;
     }
     this.emit({ type: 'accepted', address: listener.endpoint });
-    listener.peers.add(this.addPeer(socket, listener.endpoint));
+    listener.peers.add(this.addStreamPeer(socket, listener.endpoint));
   }
 
-  private dialed(dialer: Dialer, socket: Socket): void {
+  private dialed(dialer: Connector, socket: Socket): void {
     if (this.isClosed) {
       socket.destroy();
       return;
     }
-    this.dialerOf.set(this.addPeer(socket, dialer.endpoint), dialer);
+    this.dialerOf.set(this.addStreamPeer(socket, dialer.endpoint), dialer);
   }
 
-  private addPeer(socket: Socket, endpoint: string): Peer {
+  /** A peer over a ZMTP stream (tcp, ipc). */
+  private addStreamPeer(socket: Socket, endpoint: string): Peer {
     const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval } = this.options;
-    const peer = new Peer(
-      socket,
-      endpoint,
-      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval },
-      this.peerEvents,
-    );
+    const options = { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval };
+    return this.addPeer(endpoint, (events) => new StreamLink(socket, options, events));
+  }
+
+  private addPeer(endpoint: string, open: LinkOpener): Peer {
+    const peer = new Peer(endpoint, this.peerEvents, open);
     this.peers.add(peer);
     return peer;
   }
 
   private closeListener(listener: Listener): void {
-    listener.server.close();
+    listener.stop();
     for (const peer of listener.peers) peer.close(this.options.linger);
     this.emit({ type: 'closed', address: listener.endpoint });
   }
@@ -189,6 +233,7 @@ export class ZmtpSocket implements EngineSocket {
     command: (peer, name, data) => {
       const msg = this.pattern.command(peer, name, data);
       if (msg) this.queueForApplication(peer, msg);
+      else peer.consumed();
     },
     written: () => this.retryHeld(),
     closed: (peer, error) => this.peerClosed(peer, error),
@@ -259,16 +304,20 @@ export class ZmtpSocket implements EngineSocket {
   }
 
   private incoming(peer: Peer, frames: Buffer[]): void {
-    if (this.isClosed || !this.pattern.accept(peer, frames)) return;
-    this.queueForApplication(peer, frames);
+    if (this.isClosed) return;
+    if (this.pattern.accept(peer, frames)) this.queueForApplication(peer, frames);
+    else peer.consumed();
   }
 
-  /** Delivers a message now if the application reads and nothing waits before it, else queues it on its peer. */
+  /**
+   * Delivers a message now if the application reads and nothing waits
+   * before it, else queues it on its peer. Each message is reported
+   * `consumed` to its peer once delivered (or dropped by `unwrap`).
+   */
   private queueForApplication(peer: Peer, frames: Buffer[]): void {
     if (this.isClosed) return;
     if (this.reading && this.backlog === 0 && this.pattern.receiving) {
-      const msg = this.pattern.unwrap(peer, frames);
-      if (msg) this.handler!.message(msg);
+      this.deliver(peer, frames);
       return;
     }
     peer.inbox.push(frames);
@@ -294,10 +343,15 @@ export class ZmtpSocket implements EngineSocket {
       this.backlog--;
       if (peer.inbox.length <= resumeAt) peer.resumeReading();
       if (peer.gone && peer.inbox.length === 0) this.fairQueue.remove(peer);
-      const msg = this.pattern.unwrap(peer, frames);
-      if (msg) this.handler!.message(msg);
+      this.deliver(peer, frames);
     }
   };
+
+  private deliver(peer: Peer, frames: Buffer[]): void {
+    const msg = this.pattern.unwrap(peer, frames);
+    peer.consumed();
+    if (msg) this.handler!.message(msg);
+  }
 
   // Topics.
 

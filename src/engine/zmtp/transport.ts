@@ -4,23 +4,24 @@ import { engineError, notSupported } from './errors';
 
 /**
  * Where an endpoint points: a tcp host and port (0: any), a Unix socket
- * path, or an inproc name (carried for now over a Linux abstract Unix socket
- * private to this process: no file, but not yet the socket-free path
- * libzmq's inproc is).
+ * path, or an inproc name (piped within this process, see `inproc.ts`).
  */
 export type Target =
   | { transport: 'tcp'; host: string; port: number }
   | { transport: 'ipc'; path: string }
-  | { transport: 'inproc'; name: string; path: string };
+  | { transport: 'inproc'; name: string };
+
+/** The targets that travel over a Node stream socket. */
+export type StreamTarget = Exclude<Target, { transport: 'inproc' }>;
 
 const TCP = /^tcp:\/\/(\[[^\]]+\]|[^:/[\]]+):(\*|\d{1,5})$/;
 
 /**
  * Parses `tcp://host:port` (`*` for any host or port, `[::1]` for IPv6) and
- * `ipc://path` (`@name` for Linux's abstract namespace).
+ * `ipc://path` (`@name` for Linux's abstract namespace) and `inproc://name`.
  *
  * @throws an error with code `EPROTONOSUPPORT` for a transport this engine
- * lacks (inproc, pgm, ws, ...), `EINVAL` for a malformed endpoint
+ * lacks (pgm, ws, ...), `EINVAL` for a malformed endpoint
  */
 export function parseEndpoint(endpoint: string): Target {
   const scheme = /^([a-z0-9+]+):\/\//.exec(endpoint)?.[1];
@@ -39,16 +40,14 @@ export function parseEndpoint(endpoint: string): Target {
   if (scheme === 'inproc') {
     const name = endpoint.slice('inproc://'.length);
     if (name === '' || name === '*') throw engineError('EINVAL', `an inproc endpoint needs a name, got ${endpoint}`);
-    if (process.platform !== 'linux') throw notSupported('inproc:// on this platform', 'EPROTONOSUPPORT');
-    return { transport: 'inproc', name, path: `\0rxzmq-inproc-${process.pid}-${name}` };
+    return { transport: 'inproc', name };
   }
   if (scheme === undefined) throw engineError('EINVAL', `malformed endpoint ${endpoint}`);
   throw notSupported(`the ${scheme}:// transport`, 'EPROTONOSUPPORT');
 }
 
 /** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
-function resolved(server: Server, target: Target): string {
-  if (target.transport === 'inproc') return `inproc://${target.name}`;
+function resolved(server: Server, target: StreamTarget): string {
   if (target.transport === 'ipc') return `ipc://${target.path.replace(/^\0/, '@')}`;
   const { address, family, port } = server.address() as AddressInfo;
   return `tcp://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
@@ -59,7 +58,7 @@ function resolved(server: Server, target: Target): string {
  * path left behind by an earlier run is removed first, as libzmq does.
  * Resolves with the server and the resolved endpoint.
  */
-export function listen(target: Target, onSocket: (socket: Socket) => void): Promise<{ server: Server; endpoint: string }> {
+export function listen(target: StreamTarget, onSocket: (socket: Socket) => void): Promise<{ server: Server; endpoint: string }> {
   const server = createServer({ noDelay: true }, onSocket);
   if (target.transport === 'ipc' && !target.path.startsWith('\0')) {
     try {
@@ -82,7 +81,7 @@ export function listen(target: Target, onSocket: (socket: Socket) => void): Prom
 }
 
 /** Starts a connection to `target`; the caller listens for `connect` and `error`. */
-export function dial(target: Target): Socket {
+export function dial(target: StreamTarget): Socket {
   return target.transport === 'tcp'
     ? connect({ host: target.host, port: target.port, noDelay: true })
     : connect({ path: target.path });

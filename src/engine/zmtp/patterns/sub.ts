@@ -1,4 +1,3 @@
-import { encodeCancel, encodeSubscribe } from '../codec';
 import { engineError } from '../errors';
 import type { Peer } from '../peer';
 import { Subscriptions } from '../routing/subscriptions';
@@ -67,6 +66,6 @@ export class XSubPattern extends SubPattern {
 }
 
 function tell(peer: Peer, topic: Buffer, add: boolean): void {
-  if (peer.speaks31) peer.sendCommand(add ? encodeSubscribe(topic) : encodeCancel(topic));
+  if (peer.speaks31) peer.sendCommand(add ? 'SUBSCRIBE' : 'CANCEL', topic);
   else peer.send([Buffer.concat([Buffer.of(add ? 1 : 0), topic])]);
 }
