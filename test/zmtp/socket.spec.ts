@@ -145,6 +145,39 @@ describe.each(tcpAndIpc)('zmtp socket over %s', (_transport, endpoint) => {
     expect(await reply).toEqual([['back']]);
   });
 
+  it('router - a second peer with a routing id in use is refused, or with handover takes the id over', async () => {
+    for (const handover of [false, true]) {
+      const server = closer.add(router({ engine, bind: endpoint(), linger: 0, handover }));
+      await server.ready;
+      // The first peer does not reconnect once handed over (it would take the id back).
+      const first = closer.add(
+        dealer({ engine: libzmqEngine, connect: server.bindings[0], routingId: 'same', linger: 0, reconnectInterval: -1 }),
+      );
+      const hello = take$(server, 1);
+      await first.send('one');
+      expect(await hello).toEqual([['same', 'one']]);
+      let handshakes = 0;
+      server.events$.subscribe((e) => (handshakes += e.type === 'handshakeSucceeded' ? 1 : 0));
+      const second = closer.add(dealer({ engine: libzmqEngine, connect: server.bindings[0], routingId: 'same', linger: 0 }));
+      const secondGot: string[] = [];
+      const firstGot: string[] = [];
+      second.subscribe(([m]) => secondGot.push(m!.toString()));
+      first.subscribe(([m]) => firstGot.push(m!.toString()));
+      await waitFor(() => handshakes >= 1, 5000, "the second peer's handshake");
+      await waitFor(() => {
+        void server.send(['same', 'ping']);
+        return firstGot.length + secondGot.length > 0;
+      });
+      if (handover) {
+        expect(secondGot[0]).toBe('ping');
+        expect(firstGot).toEqual([]);
+      } else {
+        expect(firstGot[0]).toBe('ping');
+        expect(secondGot).toEqual([]);
+      }
+    }
+  });
+
   it('events - listening, accepted, handshakeSucceeded, disconnected; connectDelayed, connected; closed, monitorStopped', async () => {
     const server = closer.add(pull({ engine, linger: 0 }));
     const listening = events(server, 'listening');

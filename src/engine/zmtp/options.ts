@@ -44,6 +44,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'reconnectIntervalMax',
   'routingId',
   'mandatory',
+  'handover',
   'relaxed',
   'maxMessageSize',
   'heartbeatInterval',

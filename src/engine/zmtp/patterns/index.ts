@@ -17,6 +17,8 @@ export { SubPattern } from './sub';
 export interface PatternOptions {
   /** ROUTER: fail on unknown ids (EHOSTUNREACH) and hold for full peers. */
   mandatory?: boolean;
+  /** ROUTER: a newcomer with a routing id in use takes it over (the old peer is disconnected). */
+  handover?: boolean;
   /** REQ: allow a new request before the reply. */
   relaxed?: boolean;
 }
@@ -34,7 +36,7 @@ export function createPattern(type: SocketType, options: PatternOptions): Patter
     case 'pull':
       return new PullPattern();
     case 'router':
-      return new RouterPattern(options.mandatory ?? false);
+      return new RouterPattern(options.mandatory ?? false, options.handover ?? false);
     case 'req':
       return new ReqPattern(options.relaxed ?? false);
     case 'rep':

@@ -7,17 +7,30 @@ import { BasePattern, HOLD, type SendResult } from './pattern';
  * ROUTER: received messages get the sender's routing id as their first
  * frame; a sent message's first frame names the peer it goes to. An
  * unknown id drops the message, or with `mandatory` fails with
- * EHOSTUNREACH; a full peer drops it, or with `mandatory` holds it.
+ * EHOSTUNREACH; a full peer drops it, or with `mandatory` holds it. A
+ * newcomer announcing a routing id already in use is refused, or with
+ * `handover` takes the id over: the old peer is disconnected, and what it
+ * sent that still waits is delivered under a generated id (as libzmq does).
  */
 export class RouterPattern extends BasePattern {
   private readonly ids = new IdentityTable<Peer>();
 
-  constructor(private readonly mandatory: boolean) {
+  constructor(
+    private readonly mandatory: boolean,
+    private readonly handover = false,
+  ) {
     super();
   }
 
   attach(peer: Peer): boolean {
-    const id = this.ids.add(peer, peer.info?.identity);
+    const wanted = peer.info?.identity;
+    const holder = wanted && this.handover ? this.ids.get(wanted) : undefined;
+    if (holder) {
+      this.ids.remove(wanted!);
+      holder.identity = this.ids.generate();
+      holder.close(0);
+    }
+    const id = this.ids.add(peer, wanted);
     if (!id) return false;
     peer.identity = id;
     return true;

@@ -30,7 +30,8 @@ export class IdentityTable<P> {
     return this.byId.get(identity.toString('latin1'));
   }
 
-  private generate(): Buffer {
+  /** A fresh id, in use by no peer (libzmq's shape: a zero, then the counter). */
+  generate(): Buffer {
     for (;;) {
       const id = Buffer.alloc(5);
       id.writeUInt32BE(this.counter, 1);
