@@ -241,7 +241,9 @@ export class ZmtpSocket implements EngineSocket {
 
   private peerClosed(peer: Peer, error: Error | undefined): void {
     this.peers.delete(peer);
-    if (peer.info) this.pattern.detach(peer);
+    if (peer.info) {
+      for (const msg of this.pattern.detach(peer) ?? []) this.queueForApplication(peer, msg);
+    }
     if (peer.inbox.length === 0) this.fairQueue.remove(peer);
     for (const listener of this.listeners.values()) listener.peers.delete(peer);
     const dialer = this.dialerOf.get(peer);

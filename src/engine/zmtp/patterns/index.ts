@@ -2,7 +2,7 @@ import type { SocketType } from '../../types';
 import { notSupported } from '../errors';
 import { BalancingPattern } from './balancing';
 import type { Pattern } from './pattern';
-import { PubPattern, XPubPattern } from './pub';
+import { PubPattern, XPubPattern, type XPubOptions } from './pub';
 import { PullPattern } from './pull';
 import { RepPattern } from './rep';
 import { ReqPattern } from './req';
@@ -14,7 +14,7 @@ export type { Pattern, SendResult } from './pattern';
 export { SubPattern } from './sub';
 
 /** The options the patterns read. */
-export interface PatternOptions {
+export interface PatternOptions extends XPubOptions {
   /** ROUTER: fail on unknown ids (EHOSTUNREACH) and hold for full peers. */
   mandatory?: boolean;
   /** ROUTER: a newcomer with a routing id in use takes it over (the old peer is disconnected). */
@@ -42,11 +42,11 @@ export function createPattern(type: SocketType, options: PatternOptions): Patter
     case 'rep':
       return new RepPattern();
     case 'pub':
-      return new PubPattern();
+      return new PubPattern(options);
     case 'sub':
-      return new SubPattern();
+      return new SubPattern(options);
     case 'xpub':
-      return new XPubPattern();
+      return new XPubPattern(options);
     case 'xsub':
       return new XSubPattern();
     default:

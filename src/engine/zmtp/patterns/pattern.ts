@@ -15,8 +15,11 @@ export type SendResult = undefined | Error | typeof HOLD;
 export interface Pattern {
   /** A peer finished its handshake; false refuses it (the socket then closes it). */
   attach(peer: Peer): boolean;
-  /** A peer left (its unread messages may still be delivered). */
-  detach(peer: Peer): void;
+  /**
+   * A peer left (its unread messages may still be delivered); may return
+   * messages for the application about it (an XPUB's cancellations).
+   */
+  detach(peer: Peer): Buffer[][] | void;
   /** Routes an outgoing message. */
   send(frames: Buffer[]): SendResult;
   /** A message read from `peer`: false when the pattern consumed or dropped it, rather than queue it for the application. */
@@ -39,7 +42,7 @@ export abstract class BasePattern implements Pattern {
     return true;
   }
   abstract attach(peer: Peer): boolean;
-  abstract detach(peer: Peer): void;
+  abstract detach(peer: Peer): Buffer[][] | void;
   abstract send(frames: Buffer[]): SendResult;
   accept(_peer: Peer, _frames: Buffer[]): boolean {
     return true;

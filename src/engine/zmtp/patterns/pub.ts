@@ -1,30 +1,63 @@
 import type { Peer } from '../peer';
 import { distribute } from '../routing/distributor';
 import { Subscriptions } from '../routing/subscriptions';
-import { BasePattern, type SendResult } from './pattern';
+import { BasePattern, HOLD, type SendResult } from './pattern';
+
+/** libzmq's PUB and XPUB options (zeromq.js names). */
+export interface PubOptions {
+  /** ZMQ_XPUB_NODROP: hold the sender while a subscriber is full, rather than drop for it. */
+  noDrop?: boolean;
+  /** ZMQ_INVERT_MATCHING: send to the peers *not* subscribed to a prefix of the message. */
+  invertMatching?: boolean;
+}
+
+/** XPUB's own options. */
+export interface XPubOptions extends PubOptions {
+  /**
+   * ZMQ_XPUB_VERBOSE / VERBOSER: `'allSubs'` passes every subscription to
+   * the application (not only the first per topic), `'allSubsUnsubs'` every
+   * cancellation too; null (default) only the first and the last.
+   */
+  verbosity?: null | 'allSubs' | 'allSubsUnsubs';
+  /** ZMQ_XPUB_WELCOME_MSG: a message sent to each new peer (a SUB gets it if subscribed to it). */
+  welcomeMessage?: string | Buffer | null;
+}
 
 /**
  * PUB: each message to every peer subscribed to a prefix of its first
- * frame; a full peer misses it (never held). Subscriptions arrive as
- * SUBSCRIBE/CANCEL commands (ZMTP 3.1) or as `\x01topic`/`\x00topic`
- * messages (ZMTP 3.0 peers and XSUB); other messages are dropped.
+ * frame (or, with `invertMatching`, to every peer that is not); a full peer
+ * misses it, or with `noDrop` the send is held until every such peer has
+ * room. Subscriptions arrive as SUBSCRIBE/CANCEL commands (ZMTP 3.1) or as
+ * `\x01topic`/`\x00topic` messages (ZMTP 3.0 peers and XSUB); other
+ * messages are dropped.
  */
 export class PubPattern extends BasePattern {
-  private readonly peers = new Set<Peer>();
+  protected readonly peers = new Set<Peer>();
   /** Messages a full subscriber missed. */
   dropped = 0;
+  private readonly noDrop: boolean;
+  private readonly invert: boolean;
+
+  constructor(options: PubOptions = {}) {
+    super();
+    this.noDrop = options.noDrop === true;
+    this.invert = options.invertMatching === true;
+  }
 
   attach(peer: Peer): boolean {
     this.peers.add(peer);
     return true;
   }
 
-  detach(peer: Peer): void {
+  detach(peer: Peer): Buffer[][] | void {
     this.peers.delete(peer);
   }
 
   send(frames: Buffer[]): SendResult {
-    this.dropped += distribute(this.peers, frames);
+    if (this.noDrop) {
+      for (const peer of this.peers) if (this.wants(peer, frames) && !peer.hasRoom) return HOLD;
+    }
+    this.dropped += distribute(this.peers, frames, this.invert);
     return undefined;
   }
 
@@ -48,20 +81,56 @@ export class PubPattern extends BasePattern {
     else peer.subscriptions.remove(topic);
     return undefined;
   }
+
+  private wants(peer: Peer, frames: Buffer[]): boolean {
+    return peer.subscriptions.matches(frames[0]) !== this.invert;
+  }
 }
 
 /**
  * XPUB: a PUB whose application also receives the subscriptions, as
  * `\x01topic` for the first subscription to a topic across its peers and
- * `\x00topic` when the last one is cancelled (libzmq without XPUB_VERBOSE).
- * A peer that leaves takes its subscriptions with it, silently, as libzmq does.
+ * `\x00topic` when the last one is cancelled or its last subscriber leaves
+ * (as libzmq; `verbosity` passes the others too). A `welcomeMessage` goes
+ * to each new peer.
  */
 export class XPubPattern extends PubPattern {
+  /** The peers subscribed to each topic, counted once per peer (libzmq's mtrie). */
   private readonly all = new Subscriptions();
+  private readonly verboseSubs: boolean;
+  private readonly verboseUnsubs: boolean;
+  private readonly welcome: Buffer | undefined;
+
+  constructor(options: XPubOptions = {}) {
+    super(options);
+    this.verboseSubs = options.verbosity === 'allSubs' || options.verbosity === 'allSubsUnsubs';
+    this.verboseUnsubs = options.verbosity === 'allSubsUnsubs';
+    const welcome = options.welcomeMessage;
+    this.welcome = welcome == null || welcome.length === 0 ? undefined : Buffer.from(welcome);
+  }
+
+  override attach(peer: Peer): boolean {
+    super.attach(peer);
+    if (this.welcome) peer.send([this.welcome]);
+    return true;
+  }
+
+  /** The peer's topics leave with it: those it was the last subscriber of are cancelled to the application. */
+  override detach(peer: Peer): Buffer[][] {
+    super.detach(peer);
+    const farewell: Buffer[][] = [];
+    for (const topic of peer.subscriptions.list()) {
+      if (this.all.remove(topic) || this.verboseUnsubs) farewell.push([subscriptionMessage(false, topic)]);
+    }
+    return farewell;
+  }
 
   protected override subscribe(peer: Peer, topic: Buffer, add: boolean): Buffer[] | undefined {
-    super.subscribe(peer, topic, add);
-    const changed = add ? this.all.add(topic) : this.all.remove(topic);
-    return changed ? [Buffer.concat([Buffer.of(add ? 1 : 0), topic])] : undefined;
+    const forPeer = add ? peer.subscriptions.add(topic) : peer.subscriptions.remove(topic);
+    const unique = forPeer && (add ? this.all.add(topic) : this.all.remove(topic));
+    return unique || (add ? this.verboseSubs : this.verboseUnsubs) ? [subscriptionMessage(add, topic)] : undefined;
   }
 }
+
+/** `\x01topic` (subscribe) or `\x00topic` (cancel), as XPUB and XSUB carry subscriptions. */
+const subscriptionMessage = (add: boolean, topic: Buffer): Buffer => Buffer.concat([Buffer.of(add ? 1 : 0), topic]);

@@ -7,11 +7,19 @@ import { BasePattern, type SendResult } from './pattern';
  * SUB: tells every publisher of its topics (SUBSCRIBE/CANCEL commands to a
  * ZMTP 3.1 peer, `\x01topic`/`\x00topic` messages to a 3.0 peer), again to
  * each new one, and delivers only messages whose first frame starts with a
- * topic. Cannot send. With no topic it receives nothing.
+ * topic (with `invertMatching`, those matching none). Cannot send. With no
+ * topic it receives nothing.
  */
 export class SubPattern extends BasePattern {
   protected readonly publishers = new Set<Peer>();
   private readonly topics = new Subscriptions();
+  private readonly invert: boolean;
+
+  /** `invertMatching` (ZMQ_INVERT_MATCHING): deliver the messages that match *no* topic. */
+  constructor(options: { invertMatching?: boolean } = {}) {
+    super();
+    this.invert = options.invertMatching === true;
+  }
 
   attach(peer: Peer): boolean {
     this.publishers.add(peer);
@@ -28,7 +36,7 @@ export class SubPattern extends BasePattern {
   }
 
   override unwrap(_peer: Peer, frames: Buffer[]): Buffer[] | undefined {
-    return this.topics.matches(frames[0]) ? frames : undefined;
+    return this.topics.matches(frames[0]) !== this.invert ? frames : undefined;
   }
 
   addTopic(topic: Buffer): void {
