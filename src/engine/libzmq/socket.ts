@@ -44,6 +44,12 @@ export class LibzmqSocket implements EngineSocket {
   private handler: ReceiveHandler | undefined;
   private reading = false;
   private loopRunning = false;
+  /**
+   * A bind or unbind in progress: zeromq.js refuses to send or receive
+   * meanwhile ("Socket is blocked by a bind or unbind operation"), so both
+   * wait for it.
+   */
+  private blocking: Promise<void> | undefined;
   /** Set by `close()`; stands in for `socket.closed`, an N-API getter too slow (~0.1 us) to read per message. */
   private isClosed = false;
   private sendDone: ((err?: Error) => void) | undefined;
@@ -72,7 +78,7 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   async bind(endpoint: string): Promise<string> {
-    await this.socket.bind(endpoint);
+    await this.block(this.socket.bind(endpoint));
     // lastEndpoint holds the resolved address (`*` ports filled in).
     const resolved = this.socket.lastEndpoint ?? endpoint;
     this.bound.add(resolved);
@@ -80,8 +86,21 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   async unbind(endpoint: string): Promise<void> {
-    await this.socket.unbind(endpoint);
+    await this.block(this.socket.unbind(endpoint));
     this.bound.delete(endpoint);
+  }
+
+  /** Marks `operation` (a bind or unbind) as blocking sends and receives until it settles. */
+  private block(operation: Promise<void>): Promise<void> {
+    const settled = operation.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.blocking = settled;
+    void settled.then(() => {
+      if (this.blocking === settled) this.blocking = undefined;
+    });
+    return operation;
   }
 
   connect(endpoint: string): void {
@@ -110,6 +129,7 @@ export class LibzmqSocket implements EngineSocket {
   sendAsync(msg: Sendable): Promise<void> {
     // zeromq.js's own promise (it takes a frame or a list of frames as they
     // are); throws EBUSY synchronously if a send is already pending.
+    if (this.blocking) return this.blocking.then(() => this.socket.send!(msg as zmq.MessageLike[]));
     return this.socket.send!(msg as zmq.MessageLike[]);
   }
 
@@ -139,6 +159,10 @@ export class LibzmqSocket implements EngineSocket {
     this.loopRunning = true;
     try {
       while (this.reading && !this.isClosed) {
+        if (this.blocking) {
+          await this.blocking;
+          continue;
+        }
         const msg = await this.socket.receive!();
         this.handler!.message(msg);
       }
