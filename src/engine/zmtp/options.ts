@@ -15,6 +15,8 @@ export interface ZmtpOptions {
   routingId: Buffer | undefined;
   mandatory: boolean;
   relaxed: boolean;
+  /** ZMQ_IMMEDIATE: route only to peers whose connection is up (off: a connected endpoint queues from `connect()` on). */
+  immediate: boolean;
   /** Largest incoming message in bytes; -1: no limit. */
   maxMessageSize: number;
   /** ZMTP heartbeats: `heartbeatInterval` (0: off), `heartbeatTimeout` (default the interval), `heartbeatTimeToLive`. */
@@ -45,6 +47,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'routingId',
   'mandatory',
   'handover',
+  'immediate',
   'noDrop',
   'invertMatching',
   'verbosity',
@@ -79,6 +82,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
         : undefined,
     mandatory: options.mandatory === true,
     relaxed: options.relaxed === true,
+    immediate: options.immediate === true,
     maxMessageSize: num(options.maxMessageSize, -1),
     heartbeat: heartbeatOf(options),
     handshakeInterval: num(options.handshakeInterval, DEFAULT_HANDSHAKE_INTERVAL),

@@ -38,6 +38,8 @@ export class Peer {
   gone = false;
   /** True once this side chose to close it. */
   closing = false;
+  /** True while the socket's routing pattern has it. */
+  attached = false;
   private readonly link: Link;
 
   constructor(

@@ -15,6 +15,7 @@ export interface ReconnectOptions {
  * attempt or a lost connection, waiting `interval` ms (doubling up to
  * `intervalMax` while attempts fail), as libzmq does. So a connect to an
  * endpoint that nobody has bound yet keeps trying until somebody does.
+ * Nothing happens before `start()`.
  */
 export class Dialer {
   private pending: Socket | undefined;
@@ -31,7 +32,12 @@ export class Dialer {
     private readonly emit: (event: SocketEvent) => void,
   ) {
     this.wait = options.interval;
+  }
+
+  /** Starts dialing (the first attempt is made at once). */
+  start(): this {
     this.attempt();
+    return this;
   }
 
   /** The connection this dialer made has ended: dial again (unless stopped). */

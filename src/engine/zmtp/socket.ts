@@ -9,6 +9,7 @@ import { createPattern, HOLD, SubPattern, type Pattern } from './patterns';
 import { Peer, type LinkOpener, type PeerEvents } from './peer';
 import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';
+import { Session } from './session';
 import { StreamLink } from './stream-link';
 import { listen, parseEndpoint, type Target } from './transport';
 
@@ -18,6 +19,12 @@ interface Listener {
   stop(): void;
   peers: Set<Peer>;
 }
+
+/**
+ * The types whose connected peers are sessions while `immediate` is off
+ * (libzmq's default): they route to a peer before it is connected.
+ */
+const SESSION_TYPES: ReadonlySet<SocketType> = new Set(['push', 'dealer', 'req', 'pair']);
 
 /** A connected endpoint: connects again when its connection is lost, until stopped. */
 interface Connector {
@@ -57,6 +64,8 @@ export class ZmtpSocket implements EngineSocket {
   private readonly listeners = new Map<string, Listener>();
   private readonly dialers: Connector[] = [];
   private readonly dialerOf = new Map<Peer, Connector>();
+  /** The sessions of connected endpoints (see {@link Session}), by connector. */
+  private readonly sessionOf = new Map<Connector, Session>();
   private readonly peers = new Set<Peer>();
   private readonly fairQueue = new FairQueue<Peer>();
   private readonly monitors = new MonitorListeners();
@@ -150,25 +159,56 @@ export class ZmtpSocket implements EngineSocket {
     if (this.isClosed) throw closedError();
     const target = parseEndpoint(endpoint);
     if (target.transport === 'tcp' && target.port === 0) throw engineError('EINVAL', `cannot connect to port * (${endpoint})`);
-    this.dialers.push(this.connector(endpoint, target));
+    let session: Session | undefined;
+    const connector = this.connector(
+      endpoint,
+      target,
+      (open) => {
+        if (session) session.plug(open);
+        else this.dialerOf.set(this.addPeer(endpoint, open), connector);
+      },
+      // A closed socket takes no new connection, unless a session lingers to hand its messages over.
+      () => !this.isClosed || session?.lingering === true,
+    );
+    if (!this.options.immediate && SESSION_TYPES.has(this.type)) {
+      const hooks = {
+        lost: (error: Error | undefined, handshook: boolean) =>
+          session!.lingering ? connector.lost() : this.lost(endpoint, error, handshook, connector),
+      };
+      const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks)));
+      this.sessionOf.set(connector, session!);
+      this.dialerOf.set(peer, connector);
+      this.attach(peer);
+    }
+    this.dialers.push(connector.start());
   }
 
-  private connector(endpoint: string, target: Target): Connector {
+  /**
+   * Dials `target` (or waits for an inproc name); each connection made is
+   * handed to `plug` while `wanted()`, else dropped.
+   */
+  private connector(
+    endpoint: string,
+    target: Target,
+    plug: (open: LinkOpener) => void,
+    wanted: () => boolean,
+  ): Connector & { start(): Connector } {
     if (target.transport === 'inproc') {
-      const connector: InprocConnector = new InprocConnector(endpoint, target.name, this.inprocSide(), (open) => {
+      return new InprocConnector(endpoint, target.name, this.inprocSide(), (open) => {
         this.emit({ type: 'connected', address: endpoint });
-        this.dialerOf.set(this.addPeer(endpoint, open), connector);
+        plug(open);
       });
-      return connector.start();
     }
-    const dialer: Dialer = new Dialer(
+    return new Dialer(
       endpoint,
       target,
       { interval: this.options.reconnectInterval, intervalMax: this.options.reconnectIntervalMax },
-      (socket) => this.dialed(dialer, socket),
+      (socket) => {
+        if (wanted()) plug(this.streamOpener(socket));
+        else socket.destroy();
+      },
       (event) => this.emit(event),
     );
-    return dialer;
   }
 
   disconnect(endpoint: string): void {
@@ -176,6 +216,7 @@ export class ZmtpSocket implements EngineSocket {
     if (mine.length === 0) throw engineError('ENOENT', `not connected to ${endpoint}`);
     for (const dialer of mine) {
       this.dialers.splice(this.dialers.indexOf(dialer), 1);
+      this.sessionOf.delete(dialer);
       dialer.stop();
       for (const [peer, of] of this.dialerOf) if (of === dialer) peer.close(this.options.linger);
     }
@@ -187,22 +228,14 @@ export class ZmtpSocket implements EngineSocket {
       return;
     }
     this.emit({ type: 'accepted', address: listener.endpoint });
-    listener.peers.add(this.addStreamPeer(socket, listener.endpoint));
+    listener.peers.add(this.addPeer(listener.endpoint, this.streamOpener(socket)));
   }
 
-  private dialed(dialer: Connector, socket: Socket): void {
-    if (this.isClosed) {
-      socket.destroy();
-      return;
-    }
-    this.dialerOf.set(this.addStreamPeer(socket, dialer.endpoint), dialer);
-  }
-
-  /** A peer over a ZMTP stream (tcp, ipc). */
-  private addStreamPeer(socket: Socket, endpoint: string): Peer {
+  /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
+  private streamOpener(socket: Socket): LinkOpener {
     const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval } = this.options;
     const options = { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval };
-    return this.addPeer(endpoint, (events) => new StreamLink(socket, options, events));
+    return (events) => new StreamLink(socket, options, events);
   }
 
   private addPeer(endpoint: string, open: LinkOpener): Peer {
@@ -222,12 +255,7 @@ export class ZmtpSocket implements EngineSocket {
   private readonly peerEvents: PeerEvents = {
     ready: (peer) => {
       this.emit({ type: 'handshakeSucceeded', address: peer.endpoint });
-      if (!this.pattern.attach(peer)) {
-        peer.close(0);
-        return;
-      }
-      this.fairQueue.add(peer);
-      this.retryHeld();
+      if (peer.attached || this.attach(peer)) this.retryHeld();
     },
     message: (peer, frames) => this.incoming(peer, frames),
     command: (peer, name, data) => {
@@ -239,21 +267,39 @@ export class ZmtpSocket implements EngineSocket {
     closed: (peer, error) => this.peerClosed(peer, error),
   };
 
+  /** Hands `peer` to the routing pattern; a peer it refuses is closed. */
+  private attach(peer: Peer): boolean {
+    if (!this.pattern.attach(peer)) {
+      peer.close(0);
+      return false;
+    }
+    peer.attached = true;
+    this.fairQueue.add(peer);
+    return true;
+  }
+
   private peerClosed(peer: Peer, error: Error | undefined): void {
     this.peers.delete(peer);
-    if (peer.info) {
+    if (peer.attached) {
       for (const msg of this.pattern.detach(peer) ?? []) this.queueForApplication(peer, msg);
     }
     if (peer.inbox.length === 0) this.fairQueue.remove(peer);
     for (const listener of this.listeners.values()) listener.peers.delete(peer);
     const dialer = this.dialerOf.get(peer);
     this.dialerOf.delete(peer);
+    // A session that lingered after close is done: its connector may stop now.
+    if (this.isClosed) dialer?.stop();
+    this.lost(peer.endpoint, error, peer.info !== undefined, peer.closing ? undefined : dialer);
+  }
+
+  /** A connection ended: its events, then (for a connected endpoint) a new attempt. */
+  private lost(endpoint: string, error: Error | undefined, handshook: boolean, dialer: Connector | undefined): void {
     if (this.isClosed) return;
-    if (!peer.info && error instanceof ZmtpProtocolError) {
-      this.emit({ type: 'handshakeFailed', address: peer.endpoint, reason: 'protocol', error });
+    if (!handshook && error instanceof ZmtpProtocolError) {
+      this.emit({ type: 'handshakeFailed', address: endpoint, reason: 'protocol', error });
     }
-    this.emit({ type: 'disconnected', address: peer.endpoint });
-    if (dialer && !peer.closing) dialer.lost();
+    this.emit({ type: 'disconnected', address: endpoint });
+    dialer?.lost();
   }
 
   // Sending.
@@ -387,10 +433,12 @@ export class ZmtpSocket implements EngineSocket {
     const wait = linger ?? this.options.linger;
     const held = this.held;
     this.held = undefined;
-    for (const dialer of this.dialers.splice(0)) dialer.stop();
     for (const listener of this.listeners.values()) this.closeListener(listener);
     this.listeners.clear();
     for (const peer of [...this.peers]) peer.close(wait);
+    // A session still holding messages keeps dialing for its linger (it stops its connector when done).
+    for (const dialer of this.dialers.splice(0)) if (!this.sessionOf.get(dialer)?.lingering) dialer.stop();
+    this.sessionOf.clear();
     this.backlog = 0;
     this.emit({ type: 'monitorStopped' });
     this.monitors.clear();
