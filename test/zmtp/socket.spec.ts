@@ -213,7 +213,27 @@ describe.each(tcpAndIpc)('zmtp socket over %s', (_transport, endpoint) => {
     client.connect(server.bindings[0]!);
     const [event] = await failed;
     expect(event).toMatchObject({ type: 'handshakeFailed', reason: 'protocol', address: server.bindings[0] });
-    expect(await retried).toEqual([{ type: 'connectRetried', address: server.bindings[0], interval: 50 }]);
+    const [retry] = await retried;
+    expect(retry).toMatchObject({ type: 'connectRetried', address: server.bindings[0] });
+    // The interval plus libzmq's jitter of less than one interval.
+    expect((retry as { interval: number }).interval).toBeGreaterThanOrEqual(50);
+    expect((retry as { interval: number }).interval).toBeLessThan(100);
+  });
+
+  it('reconnect - failed attempts double the wait up to reconnectMaxInterval, each with a jitter below one interval', async () => {
+    const target = endpoint();
+    const client = closer.add(push({ engine, linger: 0, reconnectInterval: 10, reconnectMaxInterval: 40 }));
+    const waits: number[] = [];
+    client.events$.subscribe((e) => {
+      if (e.type === 'connectRetried') waits.push(e.interval);
+    });
+    client.connect(target.replace(/:\*$/, ':1'));
+    await waitFor(() => waits.length >= 5, 5000, 'five retries');
+    const bases = [10, 20, 40, 40, 40];
+    waits.slice(0, 5).forEach((wait, i) => {
+      expect(wait).toBeGreaterThanOrEqual(bases[i]!);
+      expect(wait).toBeLessThan(bases[i]! + 10);
+    });
   });
 
   it('endpoints - bindings show resolved endpoints, connections the given ones; unbind and disconnect remove them', async () => {

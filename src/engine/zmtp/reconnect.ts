@@ -13,7 +13,8 @@ export interface ReconnectOptions {
 /**
  * One `connect()`ed endpoint: dials it, and dials again after a failed
  * attempt or a lost connection, waiting `interval` ms (doubling up to
- * `intervalMax` while attempts fail), as libzmq does. So a connect to an
+ * `intervalMax` while attempts fail) plus a random jitter below `interval`,
+ * as libzmq does. So a connect to an
  * endpoint that nobody has bound yet keeps trying until somebody does.
  * Nothing happens before `start()`.
  */
@@ -77,9 +78,10 @@ export class Dialer {
 
   private retry(): void {
     if (this.stopped || this.timer || this.options.interval < 0) return;
-    const wait = this.wait;
     const { interval, intervalMax } = this.options;
-    if (intervalMax > interval) this.wait = Math.min(wait * 2, intervalMax);
+    // A random part of up to one interval on top, as libzmq adds, so peers that lost the same server do not all come back at once.
+    const wait = this.wait + (interval > 0 ? Math.floor(Math.random() * interval) : 0);
+    if (intervalMax > interval) this.wait = Math.min(this.wait * 2, intervalMax);
     this.emit({ type: 'connectRetried', address: this.endpoint, interval: wait });
     this.timer = setTimeout(() => this.attempt(), wait);
   }
