@@ -268,6 +268,23 @@ describe.each(tcpAndIpc)('zmtp socket over %s', (_transport, endpoint) => {
 });
 
 describe('zmtp socket', () => {
+  it('tcp - binds IPv6 loopback and is reached there by libzmq (ipv6) and by host name', async () => {
+    const inp = closer.add(pull({ engine, bind: 'tcp://[::1]:*', linger: 0 }));
+    await inp.ready;
+    expect(inp.bindings[0]).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+    const fromLibzmq = closer.add(push({ engine: libzmqEngine, connect: inp.bindings[0], ipv6: true, linger: 0 }));
+    const got = take$(inp, 1);
+    await fromLibzmq.send('over ipv6');
+    expect(await got).toEqual([['over ipv6']]);
+    const v4 = closer.add(pull({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await v4.ready;
+    const port = v4.bindings[0]!.split(':').pop();
+    const byName = closer.add(push({ engine, connect: `tcp://localhost:${port}`, linger: 0 }));
+    const named = take$(v4, 1);
+    await byName.send('by name');
+    expect(await named).toEqual([['by name']]);
+  });
+
   it('push -> pull - an 8 MiB frame arrives byte for byte at libzmq', async () => {
     const inp = closer.add(pull({ engine: libzmqEngine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await inp.ready;
