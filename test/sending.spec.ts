@@ -42,6 +42,16 @@ describe.each(engineList)('sending (engine %s)', (name, engine) => {
     expect(out.dropped).toBeGreaterThanOrEqual(90);
   });
 
+  it('a PUSH with no peer and a sendTimeout should reject the send with EAGAIN, and send again later', async () => {
+    const out = closer.add(push({ engine, bind: 'tcp://127.0.0.1:*', sendTimeout: 50, linger: 0 }));
+    await out.ready;
+    await expect(out.send('nobody')).rejects.toMatchObject({ code: 'EAGAIN' });
+    const inp = closer.add(pull({ engine, connect: out.bindings[0], linger: 0 }));
+    const got = firstValueFrom(inp);
+    await out.send('somebody');
+    expect((await got).map(String)).toEqual(['somebody']);
+  });
+
   it('PUB -> SUB delivers what it did not drop', async () => {
     const out = closer.add(pub({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await out.ready;

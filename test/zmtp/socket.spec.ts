@@ -327,6 +327,16 @@ describe('zmtp socket', () => {
     expect((await got).map(String)).toEqual(['a', 'x']);
   });
 
+  it('options - tcpKeepalive, tcpKeepaliveIdle, backlog, connectTimeout and ipv6 are taken, and messages flow', async () => {
+    const tcp = { tcpKeepalive: 1, tcpKeepaliveIdle: 30, connectTimeout: 1000, ipv6: true, linger: 0 };
+    const inp = closer.add(pull({ engine, bind: 'tcp://127.0.0.1:*', backlog: 10, ...tcp }));
+    await inp.ready;
+    const out = closer.add(push({ engine, connect: inp.bindings[0], ...tcp }));
+    const got = take$(inp, 1);
+    await out.send('kept alive');
+    expect(await got).toEqual([['kept alive']]);
+  });
+
   it('unsupported - an option the engine does not honour is refused, naming the libzmq engine', () => {
     expect(() => push({ engine, linger: 0, conflate: true })).toThrow(
       expect.objectContaining({ code: 'ENOTSUP', message: expect.stringMatching(/'conflate'.*libzmq/) }),

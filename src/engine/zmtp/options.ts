@@ -24,12 +24,21 @@ export interface ZmtpOptions {
   heartbeat: { interval: number; timeout: number; ttl: number } | undefined;
   /** Ms the greeting and handshake may take (libzmq's default 30000; 0: no limit). */
   handshakeInterval: number;
+  /** ZMQ_SNDTIMEO: ms a send may wait for room before it fails with EAGAIN (-1: no limit). */
+  sendTimeout: number;
+  /** ZMQ_CONNECT_TIMEOUT: ms a tcp connection attempt may take (0: the system's). */
+  connectTimeout: number;
+  /** ZMQ_BACKLOG: connections the kernel queues for a bound endpoint. */
+  backlog: number;
+  /** ZMQ_TCP_KEEPALIVE(_IDLE): keep-alive on (1), off (0) or the system's (-1), idle seconds before probes (-1: the system's). */
+  keepalive: { enable: number; idle: number };
 }
 
 /** libzmq's defaults. */
 const DEFAULT_HWM = 1000;
 const DEFAULT_RECONNECT_INTERVAL = 100;
 const DEFAULT_HANDSHAKE_INTERVAL = 30_000;
+const DEFAULT_BACKLOG = 100;
 
 const ANNOUNCES_ID: ReadonlySet<SocketType> = new Set(['req', 'dealer', 'router']);
 
@@ -59,6 +68,13 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'heartbeatTimeout',
   'heartbeatTimeToLive',
   'handshakeInterval',
+  'sendTimeout',
+  'connectTimeout',
+  'backlog',
+  'tcpKeepalive',
+  'tcpKeepaliveIdle',
+  // IPv6 is always on here; libzmq needs it asked for.
+  'ipv6',
 ]);
 
 /**
@@ -87,6 +103,10 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     maxMessageSize: num(options.maxMessageSize, -1),
     heartbeat: heartbeatOf(options),
     handshakeInterval: num(options.handshakeInterval, DEFAULT_HANDSHAKE_INTERVAL),
+    sendTimeout: num(options.sendTimeout, -1),
+    connectTimeout: num(options.connectTimeout, 0),
+    backlog: num(options.backlog, DEFAULT_BACKLOG),
+    keepalive: { enable: num(options.tcpKeepalive, -1), idle: num(options.tcpKeepaliveIdle, -1) },
   };
 }
 

@@ -8,6 +8,8 @@ export interface ReconnectOptions {
   interval: number;
   /** With a value above `interval`, each failed attempt doubles the wait up to this; 0: no backoff. */
   intervalMax: number;
+  /** Ms an attempt may take before it counts as failed (libzmq's ZMQ_CONNECT_TIMEOUT); 0: the system's. */
+  timeout?: number;
 }
 
 /**
@@ -59,14 +61,19 @@ export class Dialer {
     this.timer = undefined;
     const socket = dial(this.target);
     this.pending = socket;
+    const limit = this.options.timeout ?? 0;
+    const timer = limit > 0 ? setTimeout(() => failed(), limit) : undefined;
     const failed = (): void => {
+      clearTimeout(timer);
       socket.destroy();
       if (this.pending !== socket) return;
       this.pending = undefined;
       this.retry();
     };
     socket.once('error', failed);
+    socket.once('close', () => clearTimeout(timer));
     socket.once('connect', () => {
+      clearTimeout(timer);
       socket.off('error', failed);
       this.pending = undefined;
       this.wait = this.options.interval;

@@ -44,6 +44,7 @@ const toFrames = (msg: Sendable): Buffer[] =>
   typeof msg === 'string' || msg instanceof Uint8Array ? [toBuffer(msg)] : msg.map(toBuffer);
 
 const closedError = (): Error => engineError('ENOTSOCK', 'socket is closed');
+const cannotSend = (): Error => engineError('EAGAIN', 'no peer could take the message within sendTimeout');
 
 /**
  * An {@link EngineSocket} of the zmtp engine: ZMTP connections over Node
@@ -74,7 +75,7 @@ export class ZmtpSocket implements EngineSocket {
   /** Messages waiting in peers' inboxes. */
   private backlog = 0;
   private drainScheduled = false;
-  private held: { frames: Buffer[]; done: (err?: Error) => void } | undefined;
+  private held: { frames: Buffer[]; done: (err?: Error) => void; timer?: ReturnType<typeof setTimeout> } | undefined;
   private isClosed = false;
 
   constructor(
@@ -106,8 +107,10 @@ export class ZmtpSocket implements EngineSocket {
     const pending: { listener?: Listener; early: Socket[] } = { early: [] };
     let bound: { server: Server; endpoint: string };
     try {
-      bound = await listen(target, (socket) =>
-        pending.listener ? this.accept(pending.listener, socket) : pending.early.push(socket),
+      bound = await listen(
+        target,
+        (socket) => (pending.listener ? this.accept(pending.listener, socket) : pending.early.push(socket)),
+        this.options.backlog,
       );
     } catch (err) {
       this.emit({ type: 'listenFailed', address: endpoint, error: err as Error });
@@ -202,7 +205,11 @@ export class ZmtpSocket implements EngineSocket {
     return new Dialer(
       endpoint,
       target,
-      { interval: this.options.reconnectInterval, intervalMax: this.options.reconnectIntervalMax },
+      {
+        interval: this.options.reconnectInterval,
+        intervalMax: this.options.reconnectIntervalMax,
+        timeout: this.options.connectTimeout,
+      },
       (socket) => {
         if (wanted()) plug(this.streamOpener(socket));
         else socket.destroy();
@@ -233,7 +240,8 @@ export class ZmtpSocket implements EngineSocket {
 
   /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
   private streamOpener(socket: Socket): LinkOpener {
-    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, keepalive } = this.options;
+    if (keepalive.enable >= 0) socket.setKeepAlive(keepalive.enable > 0, keepalive.idle > 0 ? keepalive.idle * 1000 : 0);
     const options = { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval };
     return (events) => new StreamLink(socket, options, events);
   }
@@ -316,11 +324,21 @@ export class ZmtpSocket implements EngineSocket {
     if (frames.length === 0) return done(engineError('EINVAL', 'a message has at least one frame'));
     const result = this.pattern.send(frames);
     if (result === HOLD) {
+      const { sendTimeout } = this.options;
+      if (sendTimeout === 0) return done(cannotSend());
       this.held = { frames, done };
+      if (sendTimeout > 0) this.held.timer = setTimeout(() => this.expireHeld(), sendTimeout);
       return;
     }
     this.sent();
     done(result);
+  }
+
+  /** The held send waited `sendTimeout` ms: it fails with EAGAIN, as libzmq's does. */
+  private expireHeld(): void {
+    const held = this.held;
+    this.held = undefined;
+    held?.done(cannotSend());
   }
 
   /** Retries a held send: a peer arrived or wrote out. */
@@ -330,6 +348,7 @@ export class ZmtpSocket implements EngineSocket {
     const result = this.pattern.send(held.frames);
     if (result === HOLD) return;
     this.held = undefined;
+    clearTimeout(held.timer);
     this.sent();
     held.done(result);
   }
@@ -442,6 +461,7 @@ export class ZmtpSocket implements EngineSocket {
     this.backlog = 0;
     this.emit({ type: 'monitorStopped' });
     this.monitors.clear();
+    clearTimeout(held?.timer);
     held?.done(engineError('ENOTSOCK', 'socket closed before the message was sent'));
   }
 }

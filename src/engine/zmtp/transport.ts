@@ -56,9 +56,14 @@ function resolved(server: Server, target: StreamTarget): string {
 /**
  * Listens on `target`; `onSocket` gets each accepted connection. An ipc
  * path left behind by an earlier run is removed first, as libzmq does.
+ * `backlog`: connections the kernel queues before they are accepted.
  * Resolves with the server and the resolved endpoint.
  */
-export function listen(target: StreamTarget, onSocket: (socket: Socket) => void): Promise<{ server: Server; endpoint: string }> {
+export function listen(
+  target: StreamTarget,
+  onSocket: (socket: Socket) => void,
+  backlog?: number,
+): Promise<{ server: Server; endpoint: string }> {
   const server = createServer({ noDelay: true }, onSocket);
   if (target.transport === 'ipc' && !target.path.startsWith('\0')) {
     try {
@@ -75,8 +80,8 @@ export function listen(target: StreamTarget, onSocket: (socket: Socket) => void)
       server.on('error', () => undefined);
       resolve({ server, endpoint: resolved(server, target) });
     };
-    if (target.transport === 'tcp') server.listen(target.port, target.host, ready);
-    else server.listen(target.path, ready);
+    if (target.transport === 'tcp') server.listen({ port: target.port, host: target.host, backlog }, ready);
+    else server.listen({ path: target.path, backlog }, ready);
   });
 }
 
