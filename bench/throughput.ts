@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { Subscription } from 'rxjs';
 import * as zmq from 'zeromq';
 import { pull, push } from '../src';
+import { Counter } from './counter';
 import { env, fmt, median, table } from './report';
 
 const ROUNDS = env('BENCH_ROUNDS', 6);
@@ -59,31 +60,6 @@ function endpointFor(transport: Transport): string {
   if (transport === 'tcp') return 'tcp://127.0.0.1:*';
   ipcDir ??= mkdtempSync(join(tmpdir(), 'rxzmq-bench-'));
   return `ipc://${join(ipcDir, `s${ipcSeq++}.sock`)}`;
-}
-
-/** Counts received messages and resolves waiters when a count is reached. */
-class Counter {
-  count = 0;
-  private target = Infinity;
-  private resolve: (() => void) | undefined;
-
-  /** Called by the receiver on each message. */
-  readonly hit = (): void => {
-    if (++this.count >= this.target) {
-      const resolve = this.resolve!;
-      this.target = Infinity;
-      this.resolve = undefined;
-      resolve();
-    }
-  };
-
-  reach(target: number): Promise<void> {
-    if (this.count >= target) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.target = target;
-      this.resolve = resolve;
-    });
-  }
 }
 
 /** Runs `sendAll(n)` after the warmup and returns msg/s for MESSAGES messages. */
