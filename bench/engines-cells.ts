@@ -60,10 +60,10 @@ const unsupported = (err: unknown): boolean => (err as { code?: unknown }).code 
  */
 async function stream(peer: Peer, pairing: Pairing, size: number, plan: CellPlan, options: { curve?: boolean; watch?: boolean }): Promise<Stream> {
   const keys = options.curve ? curveKeys() : undefined;
+  // From before the sink is made: the engine's own threads and buffers count too.
+  if (options.watch) await peer.watchMemory();
   const endpoint = await peer.start({ kind: 'sink', impl: pairing.server, keys });
   try {
-    // From before the sender connects: the connection's buffers count too.
-    if (options.watch) await peer.watchMemory();
     const source = startSource(pairing.client, endpoint, keys);
     try {
       const msg = Buffer.alloc(size, 0x61);

@@ -35,11 +35,13 @@ export class MemoryWatch {
   private readonly timer: NodeJS.Timeout;
 
   private constructor() {
+    // Twice: the first collection leaves what finalizers and weak references release for the second.
+    gc();
     gc();
     const { rss, heapUsed } = process.memoryUsage();
     this.baseRss = this.peakRss = rss;
     this.baseHeap = heapUsed;
-    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS).unref();
   }
 
   /** Collects garbage, takes the baseline and starts sampling. */

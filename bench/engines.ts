@@ -124,7 +124,7 @@ function render(results: Results): string {
       ...PAIRINGS.map(({ id }) => {
         const value = cell(results, id, row);
         if (value === undefined) return 'n/a (not supported yet)';
-        if (id === 'raw' || raw === undefined || raw === 0) return show(value, row.digits);
+        if (id === 'raw' || raw === undefined || !(raw > 0) || value < 0) return show(value, row.digits);
         return `${show(value, row.digits)} (${(value / raw).toFixed(2)}x raw)`;
       }),
     ];

@@ -2,7 +2,7 @@
  * PUSH -> PULL one-way throughput: rxzmq against raw zeromq.js, measured in
  * the same process and the same run.
  *
- *   npm run bench
+ *   npm run bench:send
  *
  * For each transport (tcp, ipc) and message size (16 B, 1 KiB) it runs
  * ROUNDS rounds; each round measures each variant (raw zeromq.js, rxzmq
