@@ -58,7 +58,13 @@ const unsupported = (err: unknown): boolean => (err as { code?: unknown }).code 
  * counts the messages sent in that time over the time until the sink has
  * received the last of them.
  */
-async function stream(peer: Peer, pairing: Pairing, size: number, plan: CellPlan, options: { curve?: boolean; watch?: boolean }): Promise<Stream> {
+async function stream(
+  peer: Peer,
+  pairing: Pairing,
+  size: number,
+  plan: CellPlan,
+  options: { curve?: boolean; watch?: boolean },
+): Promise<Stream> {
   const keys = options.curve ? curveKeys() : undefined;
   // From before the sink is made: the engine's own threads and buffers count too.
   if (options.watch) await peer.watchMemory();
@@ -107,5 +113,6 @@ export async function measurePairing(peer: Peer, pairing: Pairing, plan: CellPla
   } catch (err) {
     if (!unsupported(err)) throw err;
   }
-  return { stream16: small.rate, stream1k: large.rate, curve16, requests: await requests(peer, pairing, plan), memory: small.memory! };
+  const calls = await requests(peer, pairing, plan);
+  return { stream16: small.rate, stream1k: large.rate, curve16, requests: calls, memory: small.memory! };
 }

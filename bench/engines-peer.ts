@@ -9,7 +9,9 @@ import { startEcho, startSink, type CurveKeys, type Impl, type ServerEnd, type S
 import { MemoryWatch, type MemoryGrowth } from './engines-memory';
 
 /** What to run: a sink (optionally a CURVE server) or an echo server. */
-export type Job = { readonly kind: 'sink'; readonly impl: Impl; readonly keys?: CurveKeys } | { readonly kind: 'echo'; readonly impl: Impl };
+export type Job =
+  | { readonly kind: 'sink'; readonly impl: Impl; readonly keys?: CurveKeys }
+  | { readonly kind: 'echo'; readonly impl: Impl };
 
 /** The receiving end's service. Every method is async, so that it can sit in another process. */
 export interface Peer {
