@@ -16,6 +16,8 @@ const gc = runInNewContext('gc') as () => void;
 
 const MiB = 1024 * 1024;
 const SAMPLE_MS = 10;
+/** How long to wait after a collection before the baseline. */
+const SETTLE_MS = 250;
 
 /** How much a process grew over a watch, in MiB. */
 export interface MemoryGrowth {
@@ -35,17 +37,22 @@ export class MemoryWatch {
   private readonly timer: NodeJS.Timeout;
 
   private constructor() {
-    // Twice: the first collection leaves what finalizers and weak references release for the second.
-    gc();
-    gc();
     const { rss, heapUsed } = process.memoryUsage();
     this.baseRss = this.peakRss = rss;
     this.baseHeap = heapUsed;
     this.timer = setInterval(() => this.sample(), SAMPLE_MS).unref();
   }
 
-  /** Collects garbage, takes the baseline and starts sampling. */
-  static start(): MemoryWatch {
+  /**
+   * Collects garbage, lets V8 hand the freed pages back to the system (it
+   * does so from a background thread, a little after the collection), then
+   * takes the baseline and starts sampling.
+   */
+  static async start(): Promise<MemoryWatch> {
+    // Twice: the first collection leaves what finalizers and weak references release for the second.
+    gc();
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     return new MemoryWatch();
   }
 

@@ -45,7 +45,8 @@ export class LocalPeer implements Peer {
 
   async watchMemory(): Promise<void> {
     this.watch?.stop();
-    this.watch = MemoryWatch.start();
+    this.watch = undefined;
+    this.watch = await MemoryWatch.start();
   }
 
   async memory(): Promise<MemoryGrowth> {
