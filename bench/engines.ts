@@ -151,7 +151,8 @@ const GOALS: readonly Goal[] = [
   { what: 'sequential request-reply vs raw', row: 3, than: 'raw', target: '≥ 3x', met: (z, t) => z >= 3 * t },
   { what: `${IN_FLIGHT} in flight vs raw`, row: 4, than: 'raw', target: '≥ 10x', met: (z, t) => z >= 10 * t },
   { what: 'CURVE 16 B stream vs raw CURVE', row: 2, than: 'raw', target: '≥ 1x', met: (z, t) => z >= t },
-  ...[7, 8, 9].map(
+  // Heap retained (row 9) is printed but not judged: in a fresh child it moves by ±2 MiB from run to run whatever the engine.
+  ...[7, 8].map(
     (row): Goal => ({
       what: `${ROWS[row]!.label.replace(/ MiB.*/, '')} vs libzmq engine`,
       row,
