@@ -11,12 +11,24 @@ import { Decoder, Encoder } from '@msgpack/msgpack';
 import * as zmq from 'zeromq';
 import { Calls, type Target } from './rpc-harness';
 
+/** A zeromq.js socket that sends: what {@link SendQueue} needs of it. */
+export interface RawWritable {
+  send(msg: zmq.MessageLike[]): Promise<void>;
+  readonly closed: boolean;
+}
+
+/** A zeromq.js socket that receives: what {@link receiveLoop} needs of it. */
+export interface RawReadable {
+  receive(): Promise<Buffer[]>;
+  readonly closed: boolean;
+}
+
 /** One `send` in flight per socket; messages that come meanwhile wait their turn, each still its own message. */
-class SendQueue {
+export class SendQueue {
   private busy = false;
   private readonly waiting: zmq.MessageLike[][] = [];
 
-  constructor(private readonly socket: zmq.Dealer | zmq.Router) {}
+  constructor(private readonly socket: RawWritable) {}
 
   send(msg: zmq.MessageLike[]): void {
     if (this.busy) {
@@ -46,7 +58,7 @@ class SendQueue {
 }
 
 /** Reads messages until the socket closes. */
-async function receiveLoop(socket: zmq.Dealer | zmq.Router, handle: (msg: Buffer[]) => void): Promise<void> {
+export async function receiveLoop(socket: RawReadable, handle: (msg: Buffer[]) => void): Promise<void> {
   try {
     for (;;) handle(await socket.receive());
   } catch (err) {

@@ -42,17 +42,8 @@ import { connectRpc, serveRpc, type RpcProtocol } from '../src/rpc';
 import { measureFresh, type Plan, type Sample, type Target } from './rpc-harness';
 import { startNet } from './rpc-net';
 import { aiozmqVersions, measureAiozmq } from './rpc-python';
+import { env, fmt, median, table } from './report';
 import { startRaw } from './rpc-raw';
-
-function env(name: string, fallback: number, integer = true): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) {
-    throw new TypeError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${raw}`);
-  }
-  return value;
-}
 
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const PLAN: Plan = {
@@ -95,22 +86,6 @@ const VARIANTS: Variant[] = [
   { id: 'net-corked', label: 'Node net, corked per tick', run: () => measureFresh(() => startNet(true), PLAN) },
   { id: 'aiozmq', label: 'Python aiozmq.rpc', run: () => measureAiozmq(PLAN) },
 ];
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
 
 async function main(): Promise<void> {
   const zmqVersion = (require('zeromq/package.json') as { version: string }).version;

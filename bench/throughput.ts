@@ -2,7 +2,7 @@
  * PUSH -> PULL one-way throughput: rxzmq against raw zeromq.js, measured in
  * the same process and the same run.
  *
- *   npm run bench
+ *   npm run bench:send
  *
  * For each transport (tcp, ipc) and message size (16 B, 1 KiB) it runs
  * ROUNDS rounds; each round measures each variant (raw zeromq.js, rxzmq
@@ -30,10 +30,12 @@ import { join } from 'node:path';
 import { Subscription } from 'rxjs';
 import * as zmq from 'zeromq';
 import { pull, push } from '../src';
+import { Counter } from './counter';
+import { env, fmt, median, table } from './report';
 
-const ROUNDS = positive('BENCH_ROUNDS', 6);
-const MESSAGES = positive('BENCH_MESSAGES', 100_000);
-const WARMUP = positive('BENCH_WARMUP', 2_000);
+const ROUNDS = env('BENCH_ROUNDS', 6);
+const MESSAGES = env('BENCH_MESSAGES', 100_000);
+const WARMUP = env('BENCH_WARMUP', 2_000);
 
 const SIZES = [16, 1024] as const;
 const TRANSPORTS = ['tcp', 'ipc'] as const;
@@ -48,14 +50,6 @@ const permutations = <T>(items: readonly T[]): T[][] =>
     : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 const ORDERS = permutations(VARIANTS);
 
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
-
 /** One preallocated message per size; never written to after this. */
 const payloads = new Map<number, Buffer>(SIZES.map((size) => [size, Buffer.alloc(size, 0x61)]));
 
@@ -66,31 +60,6 @@ function endpointFor(transport: Transport): string {
   if (transport === 'tcp') return 'tcp://127.0.0.1:*';
   ipcDir ??= mkdtempSync(join(tmpdir(), 'rxzmq-bench-'));
   return `ipc://${join(ipcDir, `s${ipcSeq++}.sock`)}`;
-}
-
-/** Counts received messages and resolves waiters when a count is reached. */
-class Counter {
-  count = 0;
-  private target = Infinity;
-  private resolve: (() => void) | undefined;
-
-  /** Called by the receiver on each message. */
-  readonly hit = (): void => {
-    if (++this.count >= this.target) {
-      const resolve = this.resolve!;
-      this.target = Infinity;
-      this.resolve = undefined;
-      resolve();
-    }
-  };
-
-  reach(target: number): Promise<void> {
-    if (this.count >= target) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.target = target;
-      this.resolve = resolve;
-    });
-  }
 }
 
 /** Runs `sendAll(n)` after the warmup and returns msg/s for MESSAGES messages. */
@@ -194,23 +163,7 @@ function measure(variant: Variant, transport: Transport, msg: Buffer): Promise<n
   }
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 const sizeLabel = (size: number): string => (size % 1024 === 0 ? `${size / 1024} KiB` : `${size} B`);
-
-const fmt = (rate: number): string => Math.round(rate).toLocaleString('en-US');
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i < 2 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
 
 async function main(): Promise<void> {
   const zmqPackage = require('zeromq/package.json') as { version: string };
@@ -268,6 +221,7 @@ async function main(): Promise<void> {
         'next/raw',
       ],
       rows,
+      2,
     ),
   );
 }

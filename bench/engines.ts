@@ -1,0 +1,229 @@
+/**
+ * rxzmq's two engines against raw zeromq.js, measured in the same run:
+ *
+ *   npm run bench
+ *
+ * Columns: rxzmq on the zmtp engine (`engine: 'zmtp'`), rxzmq on the libzmq
+ * engine, raw zeromq.js, and zmtp -> raw (an rxzmq zmtp sender or caller
+ * against a raw zeromq.js receiver or server: what interop users get).
+ * Every other pairing has the same implementation at both ends. All over
+ * tcp://127.0.0.1 on ports the OS picks. Cells:
+ *
+ * - PUSH -> PULL throughput, 16 B and 1 KiB messages (msg/s): a warmup,
+ *   then one `await send()` after another for SECONDS; the rate counts the
+ *   messages sent in that time over the time until the receiver has counted
+ *   the last of them;
+ * - the same for 16 B with CURVE (zeromq.js `curveKeyPair()` keys, the
+ *   receiver the CURVE server); "n/a" where an end refuses the CURVE
+ *   options (ENOTSUP), measured by itself once they are accepted;
+ * - DEALER -> ROUTER echo of a 16 B request, bench/rpc-harness.ts's plan:
+ *   one request in flight for SECONDS (req/s, p50/p99 latency in µs), then
+ *   IN_FLIGHT in flight for SECONDS;
+ * - the receiving process's memory during the 16 B stream: peak RSS and
+ *   V8 heap growth over a baseline taken after a full GC, and the peak RSS.
+ *
+ * Two placements, a table each: both ends in this process (which flatters
+ * the zmtp engine: no second event loop, no process boundary for the
+ * receiver's work to hide in, and libzmq's I/O threads compete for the same
+ * cores), and the receiving end in a fresh child Node process per pairing
+ * (bench/engines-child.ts, run with ts-node like this file), which is what
+ * the goals are judged on. In the one-process table "receiver memory" is the
+ * whole process's.
+ *
+ * Environment: BENCH_SECONDS per timed run (default 2), BENCH_ROUNDS
+ * (default 1; with more, each cell is the median over the rounds and the
+ * order of the pairings rotates by one each round), BENCH_WARMUP messages
+ * or calls before a timed run (default 5000 for streams, 2000 calls),
+ * BENCH_IN_FLIGHT (default 100).
+ */
+import { loadavg } from 'node:os';
+import * as zmq from 'zeromq';
+import { measurePairing, type CellPlan, type Figures, type Pairing } from './engines-cells';
+import { LocalPeer, type Peer } from './engines-peer';
+import { ChildPeer } from './engines-remote';
+import { env, fmt, median, table } from './report';
+
+const ROUNDS = env('BENCH_ROUNDS', 1);
+const SECONDS = env('BENCH_SECONDS', 2, false);
+const IN_FLIGHT = env('BENCH_IN_FLIGHT', 100);
+const PLAN: CellPlan = {
+  seconds: SECONDS,
+  calls: undefined,
+  warmup: env('BENCH_WARMUP', 2000),
+  inFlight: IN_FLIGHT,
+  streamWarmup: env('BENCH_WARMUP', 5000),
+  stallMs: 30_000,
+};
+
+type PairingId = 'raw' | 'libzmq' | 'zmtp' | 'zmtp-raw';
+const PAIRINGS: readonly (Pairing & { readonly id: PairingId })[] = [
+  { id: 'raw', label: 'raw zeromq.js', client: 'raw', server: 'raw' },
+  { id: 'libzmq', label: 'rxzmq libzmq engine', client: 'libzmq', server: 'libzmq' },
+  { id: 'zmtp', label: 'rxzmq zmtp engine', client: 'zmtp', server: 'zmtp' },
+  { id: 'zmtp-raw', label: 'zmtp -> raw zeromq.js', client: 'zmtp', server: 'raw' },
+];
+
+/** Where the receiving end runs, and how to get a peer for one pairing's cells. */
+interface Placement {
+  readonly label: string;
+  /** Runs `body` with a peer for one pairing, and disposes of the peer. */
+  withPeer<T>(body: (peer: Peer) => Promise<T>): Promise<T>;
+}
+
+const local = new LocalPeer();
+const PLACEMENTS: readonly Placement[] = [
+  { label: 'both ends in one process', withPeer: (body) => body(local) },
+  {
+    label: 'receiver/server in a child process',
+    async withPeer(body) {
+      const child = await ChildPeer.spawn();
+      try {
+        return await body(child);
+      } finally {
+        await child.close();
+      }
+    },
+  },
+];
+
+/** A row of the table: its label, how to read it off the figures (undefined: n/a), how to print it. */
+interface Row {
+  readonly label: string;
+  readonly read: (f: Figures) => number | undefined;
+  readonly digits: number;
+}
+
+const ROWS: readonly Row[] = [
+  { label: 'PUSH->PULL 16 B msg/s', read: (f) => f.stream16, digits: 0 },
+  { label: 'PUSH->PULL 1 KiB msg/s', read: (f) => f.stream1k, digits: 0 },
+  { label: 'CURVE PUSH->PULL 16 B msg/s', read: (f) => f.curve16, digits: 0 },
+  { label: 'DEALER->ROUTER 1 in flight req/s', read: (f) => f.requests.rate1, digits: 0 },
+  { label: `DEALER->ROUTER ${IN_FLIGHT} in flight req/s`, read: (f) => f.requests.rateMany, digits: 0 },
+  { label: 'latency p50 µs (1 in flight)', read: (f) => f.requests.p50, digits: 0 },
+  { label: 'latency p99 µs (1 in flight)', read: (f) => f.requests.p99, digits: 0 },
+  { label: 'receiver peak RSS MiB (16 B)', read: (f) => f.memory.peakRss, digits: 1 },
+  { label: 'receiver RSS growth MiB (16 B)', read: (f) => f.memory.rss, digits: 1 },
+  { label: 'receiver heap retained MiB (16 B)', read: (f) => f.memory.heap, digits: 2 },
+];
+
+type Results = Map<PairingId, Figures[]>;
+
+/** The median over the rounds of one row for one pairing; undefined when any round could not measure it. */
+function cell(results: Results, id: PairingId, row: Row): number | undefined {
+  const values = results.get(id)!.map(row.read);
+  return values.some((v) => v === undefined) ? undefined : median(values as number[]);
+}
+
+const show = (value: number, digits: number): string => (digits ? value.toFixed(digits) : fmt(value));
+
+function render(results: Results): string {
+  const rows = ROWS.map((row) => {
+    const raw = cell(results, 'raw', row);
+    return [
+      row.label,
+      ...PAIRINGS.map(({ id }) => {
+        const value = cell(results, id, row);
+        if (value === undefined) return 'n/a (not supported yet)';
+        if (id === 'raw' || raw === undefined || !(raw > 0) || value < 0) return show(value, row.digits);
+        return `${show(value, row.digits)} (${(value / raw).toFixed(2)}x raw)`;
+      }),
+    ];
+  });
+  return table(['', ...PAIRINGS.map((p) => p.label)], rows);
+}
+
+/** A goal of the issue: a figure of the zmtp engine against the same figure of another column. */
+interface Goal {
+  readonly what: string;
+  readonly row: number;
+  readonly than: PairingId;
+  readonly target: string;
+  readonly met: (zmtp: number, than: number) => boolean;
+  /** For memory: how far above the other figure still counts as the same, this machine's noise (MiB). */
+  readonly noise?: number;
+}
+
+/** Run to run, a receiver's memory moves by about this much on this machine (MiB). */
+const MEMORY_NOISE = 1;
+
+const GOALS: readonly Goal[] = [
+  { what: '16 B stream vs raw', row: 0, than: 'raw', target: '≥ 3x', met: (z, t) => z >= 3 * t },
+  { what: 'sequential request-reply vs raw', row: 3, than: 'raw', target: '≥ 3x', met: (z, t) => z >= 3 * t },
+  { what: `${IN_FLIGHT} in flight vs raw`, row: 4, than: 'raw', target: '≥ 10x', met: (z, t) => z >= 10 * t },
+  { what: 'CURVE 16 B stream vs raw CURVE', row: 2, than: 'raw', target: '≥ 1x', met: (z, t) => z >= t },
+  // Heap retained (row 9) is printed but not judged: in a fresh child it moves by ±2 MiB from run to run whatever the engine.
+  ...[7, 8].map(
+    (row): Goal => ({
+      what: `${ROWS[row]!.label.replace(/ MiB.*/, '')} vs libzmq engine`,
+      row,
+      than: 'libzmq',
+      target: '≤',
+      met: (z, t) => z <= t,
+      noise: MEMORY_NOISE,
+    }),
+  ),
+];
+
+/** The issue's goals for the zmtp engine: its figure, the one it is held against, their ratio, met or not. */
+function goals(results: Results): string {
+  const status = ({ met, noise }: Goal, z: number, t: number): string =>
+    met(z, t) ? 'met' : noise !== undefined && z <= t + noise ? `met (within ${noise} MiB noise)` : 'not met';
+  return table(
+    ['goal (zmtp engine)', 'zmtp', 'against', 'ratio', 'target', 'status'],
+    GOALS.map((goal) => {
+      const { what, row, than, target } = goal;
+      const { digits } = ROWS[row]!;
+      const z = cell(results, 'zmtp', ROWS[row]!);
+      const t = cell(results, than, ROWS[row]!);
+      const shown = (v: number | undefined): string => (v === undefined ? 'n/a' : show(v, digits));
+      if (z === undefined || t === undefined) return [what, shown(z), shown(t), 'n/a', target, 'not met (n/a)'];
+      const ratio = t > 0 && z >= 0 ? `${(z / t).toFixed(2)}x` : '-';
+      return [what, shown(z), shown(t), ratio, target, status(goal, z, t)];
+    }),
+  );
+}
+
+function describe(f: Figures): string {
+  const curve = f.curve16 === undefined ? 'n/a' : fmt(f.curve16);
+  return (
+    `16 B ${fmt(f.stream16)}/s, 1 KiB ${fmt(f.stream1k)}/s, CURVE ${curve}/s; ` +
+    `req 1 ${fmt(f.requests.rate1)}/s (p50 ${fmt(f.requests.p50)} p99 ${fmt(f.requests.p99)} µs), ` +
+    `${IN_FLIGHT} ${fmt(f.requests.rateMany)}/s; receiver peak RSS ${f.memory.peakRss.toFixed(1)} MiB ` +
+    `(+${f.memory.rss.toFixed(1)}), heap retained ${f.memory.heap.toFixed(2)} MiB`
+  );
+}
+
+async function main(): Promise<void> {
+  const zmqVersion = (require('zeromq/package.json') as { version: string }).version;
+  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(
+    `rxzmq engines bench: node ${process.version}, zeromq.js ${zmqVersion} (libzmq ${zmq.version}); ` +
+      `${ROUNDS} round(s) x ${SECONDS} s per timed run, ${IN_FLIGHT} in flight; load average ${load()}`,
+  );
+  const started = Date.now();
+  const tables: string[] = [];
+  for (const placement of PLACEMENTS) {
+    console.log(`\n${placement.label}:`);
+    const results: Results = new Map(PAIRINGS.map((p) => [p.id, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = PAIRINGS.map((_, i) => PAIRINGS[(i + round) % PAIRINGS.length]!);
+      for (const pairing of order) {
+        const figures = await placement.withPeer((peer) => measurePairing(peer, pairing, PLAN));
+        results.get(pairing.id)!.push(figures);
+        console.log(`  round ${round + 1} ${pairing.label}: ${describe(figures)}`);
+      }
+    }
+    tables.push(`${placement.label}:\n\n${render(results)}\n\ngoals (${placement.label}):\n\n${goals(results)}`);
+  }
+  console.log(
+    `\n${ROUNDS > 1 ? `medians over ${ROUNDS} rounds` : 'one round'} ` +
+      `(${((Date.now() - started) / 1000).toFixed(1)} s; load average ${load()} at the end). ` +
+      'One process flatters the zmtp engine; the goals are judged on the two-process table.\n',
+  );
+  console.log(tables.join('\n\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
