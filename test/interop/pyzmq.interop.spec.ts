@@ -1,0 +1,204 @@
+/**
+ * rxzmq's zmtp engine against pyzmq (Debian's python3-zmq over its own
+ * libzmq 4.3.4, through /usr/bin/python3), over tcp and ipc, either side
+ * bound:
+ *
+ * ```
+ * zmtp socket  <--- tcp | ipc --->  pyzmq socket (pyzmq_peer.py, one process for most cases)
+ * ```
+ *
+ * Every compatible pair of socket types exchanges a multipart message with
+ * empty frames and frames of 255 B, 256 B, 65537 B and 8 MiB, compared byte
+ * for byte (large frames through SHA-256); then subscriptions, round robin,
+ * envelopes and routing ids, heartbeats both ways, and reconnection to a
+ * new Python process on the same endpoint.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
+import {
+  dealer,
+  pair,
+  pub,
+  pull,
+  push,
+  rep,
+  req,
+  router,
+  sub,
+  xpub,
+  xsub,
+  type Message,
+  type Receiving,
+  type Sending,
+  type SocketBase,
+  type SocketEvent,
+  type SocketType,
+  type Topics,
+} from '../../src';
+import { Closer, delay, waitFor } from '../helpers';
+import { stopPythonPeers } from './python';
+import { build, describeWithPyzmq, gen, Pyzmq, shown, shownSpec, text, type FrameSpec, type PySocketSpec, type Shown } from './pyzmq';
+
+/** A zmtp socket of any type, with what its type may lack made optional. */
+type Made = SocketBase & Partial<Receiving & Sending & Topics>;
+type Options = { engine: 'zmtp'; bind?: string; connect?: string; linger: number } & Record<string, unknown>;
+type PyType = PySocketSpec['type'];
+
+const factories: Record<SocketType, (options: Options) => Made> = {
+  pair,
+  pub,
+  sub,
+  xpub,
+  xsub,
+  req,
+  rep,
+  dealer,
+  router,
+  push,
+  pull,
+} as unknown as Record<SocketType, (options: Options) => Made>;
+
+const closer = new Closer();
+let py: Pyzmq;
+let ipcDir: string;
+let counter = 0;
+
+/** Where each side binds, per transport. */
+const transports: [string, (side: 'z' | 'p') => string][] = [
+  ['tcp', () => 'tcp://127.0.0.1:*'],
+  ['ipc', (side) => `ipc://${join(ipcDir, `${side}${++counter}.sock`)}`],
+];
+const directions: [string, boolean][] = [
+  ['zmtp binds', true],
+  ['pyzmq binds', false],
+];
+
+/** The message every pair exchanges: empty frames, frames around the short/long frame boundary, 64 KiB + 1, 8 MiB. */
+const PAYLOAD: FrameSpec[] = ['', gen(255, 1), gen(256, 2), gen(65537, 3), gen(8 << 20, 4), '', text('end')];
+const Z_ID = text('zmtp-peer');
+const PY_ID = text('pyzmq-peer');
+const shownAll = (specs: FrameSpec[]): Shown[] => specs.map(shownSpec);
+
+/** A zmtp socket, the messages it received (as reported frames), and its monitor events. */
+interface ZSide {
+  socket: Made;
+  seen: Shown[][];
+  events: SocketEvent['type'][];
+}
+
+function zmtp(type: SocketType, options: Partial<Options>, echo = false): ZSide {
+  const socket = closer.add(factories[type]({ engine: 'zmtp', linger: 0, ...options }));
+  const side: ZSide = { socket, seen: [], events: [] };
+  socket.events$.subscribe((e) => side.events.push(e.type));
+  socket.subscribe?.((msg: Message) => {
+    side.seen.push(msg.map(shown));
+    if (echo) void socket.send!(msg);
+  });
+  return side;
+}
+
+const handshakes = (side: ZSide): number => side.events.filter((t) => t === 'handshakeSucceeded').length;
+
+/**
+ * A zmtp socket and a pyzmq socket, the bound one first, connected; resolves
+ * once the zmtp side has shaken hands.
+ */
+async function connected(
+  endpoint: (side: 'z' | 'p') => string,
+  zmtpBinds: boolean,
+  z: { type: SocketType; options?: Partial<Options>; echo?: boolean },
+  p: Omit<PySocketSpec, 'bind' | 'connect'>,
+): Promise<{ side: ZSide; id: string }> {
+  let side: ZSide;
+  let id: string;
+  if (zmtpBinds) {
+    side = zmtp(z.type, { ...z.options, bind: endpoint('z') }, z.echo);
+    await side.socket.ready;
+    ({ id } = await py.open({ ...p, connect: side.socket.bindings[0]! }));
+  } else {
+    const opened = await py.open({ ...p, bind: endpoint('p') });
+    id = opened.id;
+    side = zmtp(z.type, { ...z.options, connect: opened.endpoint }, z.echo);
+  }
+  await waitFor(() => handshakes(side) > 0, 10_000, 'the zmtp handshake');
+  return { side, id };
+}
+
+beforeAll(async () => {
+  ipcDir = mkdtempSync(join(tmpdir(), 'rxzmq-pyzmq-'));
+  py = await Pyzmq.start();
+});
+afterEach(() => closer.closeAll());
+afterAll(async () => {
+  await stopPythonPeers();
+  rmSync(ipcDir, { recursive: true, force: true });
+});
+
+/**
+ * One exchange: the initiator sends, the responder sees `atResponder` and
+ * (when `reply` is given) echoes it, and the initiator gets `reply`.
+ */
+interface Exchange {
+  name: string;
+  z: SocketType;
+  py: PyType;
+  initiator: 'zmtp' | 'pyzmq';
+  sends: FrameSpec[];
+  atResponder: FrameSpec[];
+  reply?: FrameSpec[];
+}
+
+const P = PAYLOAD;
+const exchanges: Exchange[] = [
+  { name: 'PAIR <-> PAIR', z: 'pair', py: 'PAIR', initiator: 'zmtp', sends: P, atResponder: P, reply: P },
+  { name: 'PUSH -> PULL', z: 'push', py: 'PULL', initiator: 'zmtp', sends: P, atResponder: P },
+  { name: 'PULL <- PUSH', z: 'pull', py: 'PUSH', initiator: 'pyzmq', sends: P, atResponder: P },
+  { name: 'REQ -> REP', z: 'req', py: 'REP', initiator: 'zmtp', sends: P, atResponder: P, reply: P },
+  { name: 'REP <- REQ', z: 'rep', py: 'REQ', initiator: 'pyzmq', sends: P, atResponder: P, reply: P },
+  { name: 'REQ -> ROUTER', z: 'req', py: 'ROUTER', initiator: 'zmtp', sends: P, atResponder: [Z_ID, '', ...P], reply: P },
+  { name: 'ROUTER <- REQ', z: 'router', py: 'REQ', initiator: 'pyzmq', sends: P, atResponder: [PY_ID, '', ...P], reply: P },
+  { name: 'DEALER -> REP', z: 'dealer', py: 'REP', initiator: 'zmtp', sends: ['', ...P], atResponder: P, reply: ['', ...P] },
+  { name: 'REP <- DEALER', z: 'rep', py: 'DEALER', initiator: 'pyzmq', sends: ['', ...P], atResponder: P, reply: ['', ...P] },
+  { name: 'DEALER -> ROUTER', z: 'dealer', py: 'ROUTER', initiator: 'zmtp', sends: P, atResponder: [Z_ID, ...P], reply: P },
+  { name: 'ROUTER <- DEALER', z: 'router', py: 'DEALER', initiator: 'pyzmq', sends: P, atResponder: [PY_ID, ...P], reply: P },
+  { name: 'DEALER -> DEALER', z: 'dealer', py: 'DEALER', initiator: 'zmtp', sends: P, atResponder: P, reply: P },
+  { name: 'DEALER <- DEALER', z: 'dealer', py: 'DEALER', initiator: 'pyzmq', sends: P, atResponder: P, reply: P },
+];
+
+/** REQ and DEALER initiators announce a routing id, so a ROUTER's envelope is known in advance. */
+const announces = (type: string): boolean => ['req', 'dealer'].includes(type.toLowerCase());
+
+describeWithPyzmq('zmtp engine - pyzmq interop', () => {
+  describe.each(transports)('%s', (_transport, endpoint) => {
+    describe.each(directions)('%s', (_direction, zmtpBinds) => {
+      it.each(exchanges.map((e) => [e.name, e] as const))('%s - multipart, empty and large frames, byte for byte', async (_name, e) => {
+        const zFirst = e.initiator === 'zmtp';
+        const { side, id } = await connected(
+          endpoint,
+          zmtpBinds,
+          {
+            type: e.z,
+            options: zFirst && announces(e.z) ? { routingId: build(Z_ID) } : {},
+            echo: !zFirst && e.reply !== undefined,
+          },
+          {
+            type: e.py,
+            ...(!zFirst && announces(e.py) ? { routing_id: PY_ID } : {}),
+            echo: zFirst && e.reply !== undefined,
+          },
+        );
+        if (zFirst) await side.socket.send!(e.sends.map(build));
+        else py.send(id, e.sends);
+        const atResponder = zFirst ? (await py.receivedCount(id, 1))[0] : (await waitFor(() => side.seen.length > 0, 10_000), side.seen[0]);
+        expect(atResponder).toEqual(shownAll(e.atResponder));
+        if (e.reply) {
+          const back = zFirst ? (await waitFor(() => side.seen.length > 0, 10_000), side.seen[0]) : (await py.receivedCount(id, 1))[0];
+          expect(back).toEqual(shownAll(e.reply));
+        }
+        await py.close(id);
+      });
+    });
+  });
+});
