@@ -202,3 +202,103 @@ describeWithPyzmq('zmtp engine - pyzmq interop', () => {
     });
   });
 });
+
+/** One side of a pub-sub pair, whichever engine it runs on. */
+interface End {
+  send(frames: FrameSpec[]): void;
+  /** Messages received so far, as reported frames. */
+  seen(): Shown[][];
+  /** SUB: the topic filter; XSUB: a subscription message. */
+  topic(topic: FrameSpec, on: boolean): void;
+}
+
+function zEnd(side: ZSide): End {
+  return {
+    send: (frames) => side.socket.next!(frames.map(build)),
+    seen: () => side.seen,
+    topic: (topic, on) => (on ? side.socket.addTopics!(build(topic)) : side.socket.removeTopics!(build(topic))),
+  };
+}
+
+function pyEnd(id: string, type: PyType): End {
+  return {
+    send: (frames) => py.send(id, frames),
+    seen: () => py.received(id),
+    topic: (topic, on) => (type === 'XSUB' ? py.send(id, [(on ? '01' : '00') + topic]) : py.subscribe(id, topic, on)),
+  };
+}
+
+/** A pub-sub pairing; `publisher` says which side publishes. */
+interface PubSub {
+  name: string;
+  z: SocketType;
+  py: PyType;
+  publisher: 'zmtp' | 'pyzmq';
+}
+
+const pubsubs: PubSub[] = [
+  { name: 'PUB -> SUB', z: 'pub', py: 'SUB', publisher: 'zmtp' },
+  { name: 'SUB <- PUB', z: 'sub', py: 'PUB', publisher: 'pyzmq' },
+  { name: 'XPUB -> SUB', z: 'xpub', py: 'SUB', publisher: 'zmtp' },
+  { name: 'SUB <- XPUB', z: 'sub', py: 'XPUB', publisher: 'pyzmq' },
+  { name: 'PUB -> XSUB', z: 'pub', py: 'XSUB', publisher: 'zmtp' },
+  { name: 'XSUB <- PUB', z: 'xsub', py: 'PUB', publisher: 'pyzmq' },
+];
+
+const A = text('a');
+const C = text('c');
+const PROBE = text('probe');
+const firstIs = (topic: FrameSpec, rest?: FrameSpec) => (m: Shown[]) =>
+  m[0] === topic && (rest === undefined || m[1] === rest);
+
+/** Publishes `probe` on `topic` until the subscriber has one (the slow joiner), at most 10 s. */
+async function publishUntilSeen(publisher: End, subscriber: End, topic: FrameSpec): Promise<void> {
+  await waitFor(
+    () => {
+      publisher.send([topic, PROBE]);
+      return subscriber.seen().some(firstIs(topic, PROBE));
+    },
+    10_000,
+    `a message on ${topic}`,
+  );
+}
+
+describeWithPyzmq('zmtp engine - pyzmq interop: subscriptions', () => {
+  describe.each(transports)('%s', (_transport, endpoint) => {
+    describe.each(directions)('%s', (_direction, zmtpBinds) => {
+      it.each(pubsubs.map((c) => [c.name, c] as const))(
+        '%s - only subscribed topics arrive, large frames intact; after unsubscribing they stop',
+        async (_name, c) => {
+          const { side, id } = await connected(endpoint, zmtpBinds, { type: c.z }, { type: c.py });
+          const [publisher, subscriber] =
+            c.publisher === 'zmtp' ? [zEnd(side), pyEnd(id, c.py)] : [pyEnd(id, c.py), zEnd(side)];
+          /** What an XPUB publisher has seen of the subscriptions: 01 or 00, then the topic. */
+          const subscriptions = (): Shown[] =>
+            c.z === 'xpub' || c.py === 'XPUB' ? publisher.seen().map((m) => m[0]!) : [];
+
+          subscriber.topic(A, true);
+          await publishUntilSeen(publisher, subscriber, A);
+          publisher.send([text('b'), text('not subscribed')]);
+          publisher.send([A, ...PAYLOAD]);
+          await waitFor(() => subscriber.seen().some((m) => m.length === PAYLOAD.length + 1), 10_000, 'the payload');
+          expect(subscriber.seen().find((m) => m.length === PAYLOAD.length + 1)).toEqual(shownAll([A, ...PAYLOAD]));
+          expect(subscriber.seen().every(firstIs(A))).toBe(true);
+
+          subscriber.topic(A, false);
+          subscriber.topic(C, true);
+          // The unsubscription travels before the new subscription: once c arrives, a has stopped.
+          await publishUntilSeen(publisher, subscriber, C);
+          const from = subscriber.seen().length;
+          publisher.send([A, text('after')]);
+          publisher.send([C, text('end')]);
+          await waitFor(() => subscriber.seen().some(firstIs(C, text('end'))), 10_000, 'the last message');
+          expect(subscriber.seen().slice(from).every(firstIs(C))).toBe(true);
+          if (c.z === 'xpub' || c.py === 'XPUB') {
+            expect(subscriptions()).toEqual([`01${A}`, `00${A}`, `01${C}`]);
+          }
+          await py.close(id);
+        },
+      );
+    });
+  });
+});
