@@ -43,7 +43,7 @@ import { build, describeWithPyzmq, gen, Pyzmq, shown, shownSpec, text, type Fram
 
 /** A zmtp socket of any type, with what its type may lack made optional. */
 type Made = SocketBase & Partial<Receiving & Sending & Topics>;
-type Options = { engine: 'zmtp'; bind?: string; connect?: string; linger: number } & Record<string, unknown>;
+type Options = { engine: 'zmtp'; bind?: string; connect?: string | string[]; linger: number } & Record<string, unknown>;
 type PyType = PySocketSpec['type'];
 
 const factories: Record<SocketType, (options: Options) => Made> = {
@@ -165,10 +165,20 @@ const exchanges: Exchange[] = [
   { name: 'ROUTER <- DEALER', z: 'router', py: 'DEALER', initiator: 'pyzmq', sends: P, atResponder: [PY_ID, ...P], reply: P },
   { name: 'DEALER -> DEALER', z: 'dealer', py: 'DEALER', initiator: 'zmtp', sends: P, atResponder: P, reply: P },
   { name: 'DEALER <- DEALER', z: 'dealer', py: 'DEALER', initiator: 'pyzmq', sends: P, atResponder: P, reply: P },
+  // The zmtp ROUTER starts: it has the pyzmq ROUTER's id once the handshake is done.
+  {
+    name: 'ROUTER -> ROUTER',
+    z: 'router',
+    py: 'ROUTER',
+    initiator: 'zmtp',
+    sends: [PY_ID, ...P],
+    atResponder: [Z_ID, ...P],
+    reply: [PY_ID, ...P],
+  },
 ];
 
-/** REQ and DEALER initiators announce a routing id, so a ROUTER's envelope is known in advance. */
-const announces = (type: string): boolean => ['req', 'dealer'].includes(type.toLowerCase());
+/** REQ, DEALER and ROUTER announce a routing id (Z_ID or PY_ID), so a ROUTER's envelope is known in advance. */
+const announces = (type: string): boolean => ['req', 'dealer', 'router'].includes(type.toLowerCase());
 
 describeWithPyzmq('zmtp engine - pyzmq interop', () => {
   describe.each(transports)('%s', (_transport, endpoint) => {
@@ -180,12 +190,12 @@ describeWithPyzmq('zmtp engine - pyzmq interop', () => {
           zmtpBinds,
           {
             type: e.z,
-            options: zFirst && announces(e.z) ? { routingId: build(Z_ID) } : {},
+            options: announces(e.z) ? { routingId: build(Z_ID) } : {},
             echo: !zFirst && e.reply !== undefined,
           },
           {
             type: e.py,
-            ...(!zFirst && announces(e.py) ? { routing_id: PY_ID } : {}),
+            ...(announces(e.py) ? { routing_id: PY_ID } : {}),
             echo: zFirst && e.reply !== undefined,
           },
         );
@@ -299,6 +309,127 @@ describeWithPyzmq('zmtp engine - pyzmq interop: subscriptions', () => {
           await py.close(id);
         },
       );
+    });
+  });
+});
+
+/** The numbers of `m<i>` messages (their last frame) a socket got. */
+const numbers = (messages: Shown[][]): number[] =>
+  messages.map((m) => Number(Buffer.from(m[m.length - 1]!, 'hex').toString().slice(1)));
+
+describeWithPyzmq('zmtp engine - pyzmq interop: round robin', () => {
+  describe.each(transports)('%s', (_transport, endpoint) => {
+    describe.each(directions)('%s', (_direction, zmtpBinds) => {
+      it.each([
+        ['PUSH', 'push', 'PULL'],
+        ['DEALER', 'dealer', 'DEALER'],
+      ] as const)('%s - 30 messages over three pyzmq peers: 10 each, in rotation', async (_name, zType, pyType) => {
+        const ids: string[] = [];
+        let side: ZSide;
+        if (zmtpBinds) {
+          side = zmtp(zType, { bind: endpoint('z') });
+          await side.socket.ready;
+          for (let i = 0; i < 3; i++) ids.push((await py.open({ type: pyType, connect: side.socket.bindings[0]! })).id);
+        } else {
+          const endpoints: string[] = [];
+          for (let i = 0; i < 3; i++) {
+            const opened = await py.open({ type: pyType, bind: endpoint('p') });
+            ids.push(opened.id);
+            endpoints.push(opened.endpoint);
+          }
+          side = zmtp(zType, { connect: endpoints });
+        }
+        await waitFor(() => handshakes(side) === 3, 10_000, 'three handshakes');
+        for (let i = 0; i < 30; i++) await side.socket.send!([text(`m${i}`)].map(build));
+        await waitFor(() => ids.reduce((n, id) => n + py.received(id).length, 0) === 30, 10_000, '30 messages');
+        const perPeer = ids.map((id) => numbers(py.received(id)));
+        for (const got of perPeer) {
+          expect(got).toHaveLength(10);
+          expect(got.slice(1).map((n, i) => n - got[i]!)).toEqual(Array(9).fill(3));
+        }
+        expect(perPeer.flat().sort((x, y) => x - y)).toEqual([...Array(30).keys()]);
+        await Promise.all(ids.map((id) => py.close(id)));
+      });
+    });
+  });
+});
+
+describeWithPyzmq('zmtp engine - pyzmq interop: heartbeats and reconnection', () => {
+  describe.each(directions)('%s', (_direction, zmtpBinds) => {
+    const tcp = transports[0]![1];
+
+    it('pyzmq PINGs an idle connection (HEARTBEAT_IVL 50 ms, TIMEOUT 200 ms): zmtp answers, it stays up for 1 s', async () => {
+      const { side, id } = await connected(
+        tcp,
+        zmtpBinds,
+        { type: 'router' },
+        { type: 'DEALER', routing_id: PY_ID, heartbeat_ivl: 50, heartbeat_timeout: 200, reconnect_ivl: 20 },
+      );
+      py.send(id, [text('one')]);
+      await waitFor(() => side.seen.length === 1, 10_000, 'the first message');
+      await delay(1000); // five heartbeat timeouts of silence
+      py.send(id, [text('two')]);
+      await waitFor(() => side.seen.length === 2, 10_000, 'the second message');
+      expect(side.events).not.toContain('disconnected');
+      expect(handshakes(side)).toBe(1);
+      expect(side.seen).toEqual([shownAll([PY_ID, text('one')]), shownAll([PY_ID, text('two')])]);
+      await py.close(id);
+    });
+
+    it('zmtp heartbeats (50 ms, timeout 300 ms) drop a SIGSTOPped pyzmq peer, and talk again after SIGCONT', async () => {
+      const stopped = await Pyzmq.start();
+      try {
+        const heartbeat = { heartbeatInterval: 50, heartbeatTimeout: 300, reconnectInterval: 20 };
+        let side: ZSide;
+        let id: string;
+        if (zmtpBinds) {
+          side = zmtp('router', { ...heartbeat, bind: tcp('z') });
+          await side.socket.ready;
+          ({ id } = await stopped.open({ type: 'DEALER', routing_id: PY_ID, reconnect_ivl: 20, connect: side.socket.bindings[0]! }));
+        } else {
+          const opened = await stopped.open({ type: 'ROUTER', echo: true, bind: tcp('p') });
+          id = opened.id;
+          side = zmtp('dealer', { ...heartbeat, connect: opened.endpoint }, false);
+        }
+        /** A message from pyzmq to zmtp: sent by the DEALER, or echoed by the ROUTER. */
+        const roundTrip = async (word: string, count: number): Promise<void> => {
+          if (zmtpBinds) stopped.send(id, [text(word)]);
+          else await side.socket.send!([build(text(word))]);
+          await waitFor(() => side.seen.length === count, 10_000, `'${word}' at zmtp`);
+          expect(side.seen[count - 1]!.at(-1)).toBe(text(word));
+        };
+        await waitFor(() => handshakes(side) === 1, 10_000, 'the handshake');
+        await roundTrip('before', 1);
+        stopped.peer.signal('SIGSTOP');
+        await waitFor(() => side.events.includes('disconnected'), 10_000, 'disconnected');
+        stopped.peer.signal('SIGCONT');
+        await waitFor(() => handshakes(side) === 2, 10_000, 'the second handshake');
+        await roundTrip('after', 2);
+      } finally {
+        stopped.peer.signal('SIGCONT');
+        await stopped.peer.stop();
+      }
+    });
+  });
+
+  describe.each(transports)('%s', (_transport, endpoint) => {
+    it('zmtp PUSH reconnects when its pyzmq PULL exits and a new process binds the same endpoint', async () => {
+      const first = await Pyzmq.start();
+      const second = await Pyzmq.start();
+      try {
+        const bound = await first.open({ type: 'PULL', bind: endpoint('p') });
+        const side = zmtp('push', { connect: bound.endpoint, reconnectInterval: 20 });
+        await side.socket.send!([build(text('one'))]);
+        expect(await first.receivedCount(bound.id, 1)).toEqual([[text('one')]]);
+        await first.peer.stop();
+        await waitFor(() => side.events.includes('disconnected'), 10_000, 'disconnected');
+        const again = await second.open({ type: 'PULL', bind: bound.endpoint });
+        await side.socket.send!([build(text('two'))]);
+        expect(await second.receivedCount(again.id, 1)).toEqual([[text('two')]]);
+        expect(handshakes(side)).toBe(2);
+      } finally {
+        await Promise.all([first.peer.stop(), second.peer.stop()]);
+      }
     });
   });
 });
