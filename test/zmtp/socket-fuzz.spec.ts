@@ -32,7 +32,7 @@ import { Closer, waitFor } from '../helpers';
 import { FaultWatch, handshake, hostile, portOf } from './hostile-peer';
 
 const LIMIT = 64 * 1024;
-const RUNS = { numRuns: 15 };
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 15) };
 
 const closer = new Closer();
 const watch = new FaultWatch();
