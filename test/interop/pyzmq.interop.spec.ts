@@ -433,3 +433,41 @@ describeWithPyzmq('zmtp engine - pyzmq interop: heartbeats and reconnection', ()
     });
   });
 });
+
+/**
+ * A message over the receiver's limit drops the connection. The connecting
+ * side then reconnects when the other side dropped it; a libzmq connector
+ * that dropped it itself (a protocol error) stays down, as libzmq does, so
+ * the small message is checked only when the refusing side is the bound one.
+ */
+describeWithPyzmq('zmtp engine - pyzmq interop: maxMessageSize', () => {
+  describe.each(directions)('%s', (_direction, zmtpBinds) => {
+    it.each([
+      ['a zmtp PULL (maxMessageSize 1000) refuses a pyzmq PUSH', true],
+      ['a pyzmq PULL (MAXMSGSIZE 1000) refuses a zmtp PUSH', false],
+    ])('%s - over the limit: dropped, nothing delivered', async (_name, zmtpRefuses) => {
+      const { side, id } = await connected(
+        transports[0]![1],
+        zmtpBinds,
+        zmtpRefuses
+          ? { type: 'pull', options: { maxMessageSize: 1000, reconnectInterval: 20 } }
+          : { type: 'push', options: { reconnectInterval: 20 } },
+        zmtpRefuses ? { type: 'PUSH', reconnect_ivl: 20 } : { type: 'PULL', maxmsgsize: 1000, reconnect_ivl: 20 },
+      );
+      const send = async (frame: FrameSpec): Promise<void> => {
+        if (zmtpRefuses) py.send(id, [frame]);
+        else await side.socket.send!([build(frame)]);
+      };
+      const delivered = (): Shown[][] => (zmtpRefuses ? side.seen : py.received(id));
+      await send(gen(1001, 5));
+      await waitFor(() => side.events.includes('disconnected'), 10_000, 'the oversized message to drop the connection');
+      if (zmtpRefuses === zmtpBinds) {
+        await waitFor(() => handshakes(side) >= 2, 10_000, 'the reconnection');
+        await send(text('small'));
+        await waitFor(() => delivered().length > 0, 10_000, 'the small message');
+      }
+      expect(delivered()).toEqual(zmtpRefuses === zmtpBinds ? [[text('small')]] : []);
+      await py.close(id);
+    });
+  });
+});

@@ -60,6 +60,7 @@ export interface PySocketSpec {
   heartbeat_ivl?: number;
   heartbeat_timeout?: number;
   reconnect_ivl?: number;
+  maxmsgsize?: number;
 }
 
 let sockets = 0;

@@ -6,7 +6,8 @@ One process holds any number of pyzmq sockets, named by the test. Commands
   {"op": "open", "id": "a", "type": "PULL", "bind": "tcp://127.0.0.1:*"}
       also "connect" instead of "bind", and options: "routing_id" (hex),
       "subscribe" (hex list, SUB), "echo" (send every received message back;
-      a ROUTER's back to its sender), "heartbeat_ivl"/"heartbeat_timeout" (ms)
+      a ROUTER's back to its sender), "heartbeat_ivl"/"heartbeat_timeout" (ms),
+      "reconnect_ivl" (ms), "maxmsgsize" (bytes)
       -> {"event": "open", "id": "a", "endpoint": "<LAST_ENDPOINT>"}
   {"op": "send", "id": "a", "frames": [FRAME, ...]}
   {"op": "subscribe" | "unsubscribe", "id": "a", "topic": hex}   (SUB)
@@ -68,6 +69,8 @@ class Peer:
         if "heartbeat_ivl" in cmd:
             sock.setsockopt(zmq.HEARTBEAT_IVL, cmd["heartbeat_ivl"])
             sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, cmd.get("heartbeat_timeout", cmd["heartbeat_ivl"]))
+        if "maxmsgsize" in cmd:
+            sock.setsockopt(zmq.MAXMSGSIZE, cmd["maxmsgsize"])
         if "reconnect_ivl" in cmd:
             sock.setsockopt(zmq.RECONNECT_IVL, cmd["reconnect_ivl"])
         for topic in cmd.get("subscribe", []):
