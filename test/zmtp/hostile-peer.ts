@@ -13,6 +13,15 @@ export function handshake(socketType = 'PUSH'): Buffer {
   return Buffer.concat([encodeGreeting({ mechanism: 'NULL', asServer: false }), ...encodeReady({ 'Socket-Type': socketType })]);
 }
 
+/** `buf` cut at the given offsets (taken modulo its length): the non-empty pieces, in order. */
+export function cut(buf: Buffer, offsets: readonly number[]): Buffer[] {
+  const points = [...new Set(offsets.map((o) => o % (buf.length + 1)))].sort((a, b) => a - b);
+  return [0, ...points, buf.length]
+    .slice(1)
+    .map((end, i, ends) => buf.subarray(i === 0 ? 0 : ends[i - 1], end))
+    .filter((piece) => piece.length > 0);
+}
+
 /** The port of a `tcp://host:port` endpoint. */
 export const portOf = (endpoint: string): number => Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
 
@@ -24,13 +33,26 @@ export interface HostileResult {
   received: Buffer;
 }
 
+/** Options of {@link hostile}. */
+export interface HostileOptions {
+  /** Ms the connection may stay open after the last write (or the end). Default 5000. */
+  ms?: number;
+  /** Runs after each chunk has been written (to measure memory, say). */
+  afterWrite?: () => void;
+}
+
 /**
  * Connects to `port`, writes `chunks` one by one (each in its own write),
  * then ends its side when `end` is set, and resolves once the connection
  * has closed. Rejects when it has not closed within `ms` (the socket is then
  * destroyed), so a zmtp side that keeps a bad connection open fails the test.
  */
-export async function hostile(port: number, chunks: readonly Buffer[], end: boolean, ms = 5000): Promise<HostileResult> {
+export async function hostile(
+  port: number,
+  chunks: readonly Buffer[],
+  end: boolean,
+  { ms = 5000, afterWrite }: HostileOptions = {},
+): Promise<HostileResult> {
   const socket: Socket = connect(port, '127.0.0.1');
   const received: Buffer[] = [];
   let ended = false;
@@ -44,6 +66,7 @@ export async function hostile(port: number, chunks: readonly Buffer[], end: bool
   for (const chunk of chunks) {
     if (socket.destroyed || socket.writableEnded) break;
     await new Promise<void>((resolve) => socket.write(chunk, () => resolve()));
+    afterWrite?.();
   }
   if (end && !socket.destroyed && !socket.writableEnded) {
     ended = true;

@@ -32,7 +32,7 @@ import {
 } from '../../src';
 import { encodeCommand, encodeMessage } from '../../src/engine/zmtp/codec';
 import { Closer, waitFor } from '../helpers';
-import { FaultWatch, handshake, hostile, portOf } from './hostile-peer';
+import { cut, FaultWatch, handshake, hostile, portOf } from './hostile-peer';
 
 type Made = SocketBase & Partial<Receiving & Sending>;
 type Options = Record<string, unknown>;
@@ -95,15 +95,6 @@ const item = fc.oneof(
     .map(([name, data]) => Buffer.concat(encodeCommand(name, data))),
 );
 const offsets = fc.array(fc.nat(), { maxLength: 4 });
-
-/** `buf` cut at the given offsets (taken modulo its length): the pieces, in order. */
-function cut(buf: Buffer, at: readonly number[]): Buffer[] {
-  const points = [...new Set(at.map((o) => o % (buf.length + 1)))].sort((a, b) => a - b);
-  return [0, ...points, buf.length]
-    .slice(1)
-    .map((end, i, ends) => buf.subarray(i === 0 ? 0 : ends[i - 1], end))
-    .filter((piece) => piece.length > 0);
-}
 
 /** SUB and XSUB sockets receive everything. */
 const topics = (make: Case['make']): Options => (make === as(sub) || make === as(xsub) ? { topics: '' } : {});
