@@ -1,7 +1,7 @@
 /**
  * Jest for the interop tests (test/interop): rxzmq against real Python peers
- * (Debian's python3-aiozmq through /usr/bin/python3). Run by `npm run
- * test:interop`; plain `npm test` does not need Python.
+ * (Debian's python3-aiozmq and python3-zmq through /usr/bin/python3). Run by
+ * `npm run test:interop`; plain `npm test` does not need Python.
  */
 module.exports = {
   testEnvironment: 'node',

@@ -18,23 +18,27 @@ const INSTALL = 'apt-get update && apt-get install -y python3-zmq python3-aiozmq
 /** One line a peer printed: a JSON object with an `event`, or `{ event: 'text', text }` for anything else. */
 export type PeerLine = { event: string } & Record<string, unknown>;
 
-let missing: string | null | undefined;
+const missing = new Map<string, string | null>();
 
-/** Why the Python peer cannot run, or null when it can (checked once). */
-export function pythonMissing(): string | null {
-  if (missing !== undefined) return missing;
-  const probe = spawnSync(PYTHON, ['-c', 'import aiozmq.rpc, msgpack, zmq; print(aiozmq.__version__)'], {
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-  if (probe.error) {
-    missing = `${PYTHON} cannot run (${probe.error.message})`;
-  } else if (probe.status !== 0 || probe.stdout.trim() === '') {
-    missing = `${PYTHON} lacks aiozmq, msgpack or zmq: ${probe.stderr.trim().split('\n').pop() || 'no answer'}`;
-  } else {
-    missing = null;
+/**
+ * Why the Python peer cannot run, or null when it can (checked once per
+ * module list): `modules` must import and `probe` print something.
+ */
+export function pythonMissing(
+  modules = 'aiozmq.rpc, msgpack, zmq',
+  probe = 'aiozmq.__version__',
+): string | null {
+  const known = missing.get(modules);
+  if (known !== undefined) return known;
+  const run = spawnSync(PYTHON, ['-c', `import ${modules}; print(${probe})`], { encoding: 'utf8', timeout: 10_000 });
+  let reason: string | null = null;
+  if (run.error) {
+    reason = `${PYTHON} cannot run (${run.error.message})`;
+  } else if (run.status !== 0 || run.stdout.trim() === '') {
+    reason = `${PYTHON} lacks ${modules}: ${run.stderr.trim().split('\n').pop() || 'no answer'}`;
   }
-  return missing;
+  missing.set(modules, reason);
+  return reason;
 }
 
 /**
@@ -125,11 +129,22 @@ export class PythonPeer {
     return results();
   }
 
+  /** Writes one JSON line to the peer's stdin. */
+  write(command: object): void {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+  }
+
+  /** Sends the process a signal (SIGSTOP, SIGCONT, ...). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** Ends the peer: stdin closed, then SIGTERM, then SIGKILL, each given a moment. */
   async stop(): Promise<void> {
     if (this.ended) return;
     this.child.stdin.end();
     if (await settlesWithin(this.exited, 2000)) return;
+    this.child.kill('SIGCONT'); // a stopped peer reads neither stdin nor SIGTERM
     this.child.kill('SIGTERM');
     if (await settlesWithin(this.exited, 2000)) return;
     this.child.kill('SIGKILL');
@@ -168,7 +183,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 
 const running = new Set<PythonPeer>();
 
-function start(script: string, args: string[]): PythonPeer {
+/** Starts `script` (in test/interop/python) with `args`; `stopPythonPeers` ends it. */
+export function startPythonScript(script: string, args: string[] = []): PythonPeer {
   // -B: no __pycache__ left in the source tree.
   const child = spawn(PYTHON, ['-u', '-B', join(SCRIPTS, script), ...args], { cwd: SCRIPTS, stdio: 'pipe' });
   const peer = new PythonPeer(child);
@@ -193,7 +209,7 @@ export async function startPythonServer(
   topics: string[] = [],
   ms = 15_000,
 ): Promise<PythonServer> {
-  const peer = start('aiozmq_server.py', [mode, ...topics]);
+  const peer = startPythonScript('aiozmq_server.py', [mode, ...topics]);
   const line = await peer.waitFor((l) => l.event === 'listening', ms);
   return { peer, endpoint: String(line.endpoint) };
 }
@@ -224,7 +240,7 @@ export interface PythonClientSpec {
 
 /** Starts `aiozmq_client.py`; read its results with `peer.results(n)`. */
 export function startPythonClient(spec: PythonClientSpec): PythonPeer {
-  return start('aiozmq_client.py', [JSON.stringify(spec)]);
+  return startPythonScript('aiozmq_client.py', [JSON.stringify(spec)]);
 }
 
 /** Stops every peer still running (call in afterEach). */
