@@ -27,3 +27,5 @@ export const zmtpEngine: Engine = {
 };
 
 export { ZmtpSocket } from './socket';
+export { curveKeyPair } from './mechanisms';
+export type { ZapHandler, ZapReply, ZapRequest } from './mechanisms';

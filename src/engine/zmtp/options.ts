@@ -1,5 +1,7 @@
 import type { SocketType } from '../types';
 import { notSupported } from './errors';
+import type { Security } from './mechanisms';
+import { readSecurity, SECURITY_OPTIONS } from './security-options';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -21,6 +23,8 @@ export interface ZmtpOptions {
   heartbeat: { interval: number; timeout: number; ttl: number } | undefined;
   /** Ms the greeting and handshake may take (libzmq's default 30000; 0: no limit). */
   handshakeInterval: number;
+  /** The security mechanism and its settings (see security-options.ts). */
+  security: Security;
 }
 
 /** libzmq's defaults. */
@@ -50,6 +54,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'heartbeatTimeout',
   'heartbeatTimeToLive',
   'handshakeInterval',
+  ...SECURITY_OPTIONS,
 ]);
 
 /**
@@ -77,6 +82,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     maxMessageSize: num(options.maxMessageSize, -1),
     heartbeat: heartbeatOf(options),
     handshakeInterval: num(options.handshakeInterval, DEFAULT_HANDSHAKE_INTERVAL),
+    security: readSecurity(options),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
 import { ZmtpConnection, type PeerInfo } from './connection';
+import type { Security } from './mechanisms';
 import { MessageQueue } from './routing/message-queue';
 import { Subscriptions } from './routing/subscriptions';
 
@@ -29,6 +30,8 @@ export interface PeerOptions {
   heartbeat?: { interval: number; timeout: number; ttl: number };
   /** Ms the handshake may take (0: no limit). */
   handshakeInterval?: number;
+  /** The security mechanism (default NULL). */
+  security?: Security;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -71,6 +74,7 @@ export class Peer {
       maxMessageSize: options.maxMessageSize,
       heartbeat: options.heartbeat,
       handshakeInterval: options.handshakeInterval,
+      security: options.security,
       onReady: (info) => {
         this.info = info;
         events.ready(this);

@@ -156,11 +156,11 @@ export class ZmtpSocket implements EngineSocket {
   }
 
   private addPeer(socket: Socket, endpoint: string): Peer {
-    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, security } = this.options;
     const peer = new Peer(
       socket,
       endpoint,
-      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval },
+      { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, security },
       this.peerEvents,
     );
     this.peers.add(peer);
@@ -203,7 +203,7 @@ export class ZmtpSocket implements EngineSocket {
     this.dialerOf.delete(peer);
     if (this.isClosed) return;
     if (!peer.info && error instanceof ZmtpProtocolError) {
-      this.emit({ type: 'handshakeFailed', address: peer.endpoint, reason: 'protocol', error });
+      this.emit({ type: 'handshakeFailed', address: peer.endpoint, reason: error.reason === 'auth' ? 'auth' : 'protocol', error });
     }
     this.emit({ type: 'disconnected', address: peer.endpoint });
     if (dialer && !peer.closing) dialer.lost();
