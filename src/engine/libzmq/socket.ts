@@ -54,6 +54,13 @@ export class LibzmqSocket implements EngineSocket {
     options: Record<string, unknown>,
     context?: zmq.Context,
   ) {
+    // zeromq.js would keep an unknown option as a plain property: an ignored handler would let everyone in.
+    if (options.authenticate !== undefined) {
+      throw new TypeError(
+        "rxzmq: the 'authenticate' option (an in-process ZAP handler) needs the zmtp engine (engine: 'zmtp'); " +
+          'with libzmq, bind a ZAP handler on inproc://zeromq.zap.01',
+      );
+    }
     // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     this.socket = new classes[type](context ? { ...given, context } : given) as AnySocket;
