@@ -7,9 +7,10 @@
  */
 import { x25519 } from '@noble/curves/ed25519';
 import { poly1305 } from '@noble/ciphers/_poly1305';
-import { hsalsa, salsa20, xsalsa20poly1305 } from '@noble/ciphers/salsa';
+import { hsalsa, xsalsa20poly1305 } from '@noble/ciphers/salsa';
 import { randomBytes } from 'node:crypto';
 import { ZmtpProtocolError } from '../codec';
+import { Salsa20 } from './salsa20';
 import { z85Encode } from './z85';
 
 /** The tag in front of every box. */
@@ -134,12 +135,12 @@ export const random = (n: number): Buffer => randomBytes(n);
  * opened in place, inside a region whose first 32 bytes are scratch.
  */
 export class PrefixedBox {
-  private readonly subkey: Uint8Array;
-  private readonly zeros = new Uint8Array(32);
+  private readonly stream: Salsa20;
+  private readonly polyKey = new Uint8Array(32);
 
   /** @param key a {@link beforenm} key; @param prefix the nonces' 16 ASCII bytes */
   constructor(key: Uint8Array, prefix: string) {
-    this.subkey = hsalsa20(key, Buffer.from(prefix, 'latin1'));
+    this.stream = new Salsa20(hsalsa20(key, Buffer.from(prefix, 'latin1')));
   }
 
   /**
@@ -148,7 +149,7 @@ export class PrefixedBox {
    */
   sealInPlace(short: Uint8Array, region: Uint8Array): void {
     region.fill(0, 0, 32);
-    salsa20(this.subkey, short, region, region);
+    this.stream.xor(short, region);
     const tag = poly1305(region.subarray(32), region.subarray(0, 32));
     region.set(tag, 16);
   }
@@ -159,13 +160,12 @@ export class PrefixedBox {
    * (and nothing decrypted) when the tag does not match.
    */
   openInPlace(short: Uint8Array, region: Uint8Array): boolean {
-    const polyKey = salsa20(this.subkey, short, this.zeros);
-    const tag = poly1305(region.subarray(32), polyKey);
+    this.stream.head(short, this.polyKey);
+    const tag = poly1305(region.subarray(32), this.polyKey);
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= tag[i] ^ region[16 + i];
     if (diff !== 0) return false;
-    region.fill(0, 0, 32);
-    salsa20(this.subkey, short, region, region);
+    this.stream.xor(short, region.subarray(32), 32);
     return true;
   }
 }

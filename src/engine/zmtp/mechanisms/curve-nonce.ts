@@ -11,9 +11,14 @@ export function shortNonce(n: number): Buffer {
 
 /** Writes short nonce `n` at `offset`. */
 export function writeShortNonce(target: Uint8Array, offset: number, n: number): void {
-  const view = Buffer.isBuffer(target) ? target : Buffer.from(target.buffer, target.byteOffset, target.byteLength);
-  view.writeUInt32BE(Math.floor(n / TWO_32), offset);
-  view.writeUInt32BE(n % TWO_32, offset + 4);
+  let high = Math.floor(n / TWO_32);
+  let low = n % TWO_32;
+  for (let i = 3; i >= 0; i--) {
+    target[offset + i] = high & 0xff;
+    target[offset + 4 + i] = low & 0xff;
+    high = Math.floor(high / 256);
+    low = Math.floor(low / 256);
+  }
 }
 
 /** The short nonce at `offset` (exact below 2^53, which no connection reaches). */
