@@ -10,7 +10,11 @@ import { FrameParser, ZmtpProtocolError } from '../../src/engine/zmtp/codec';
 import { curveKeyPair as engineKeyPair } from '../../src/engine/zmtp';
 import { CurveCipher } from '../../src/engine/zmtp/mechanisms/curve-cipher';
 import { beforenm, nonce, open, PrefixedBox, publicKeyOf, rawKeyPair, seal } from '../../src/engine/zmtp/mechanisms/curve-crypto';
+import { poly1305Into } from '../../src/engine/zmtp/mechanisms/poly1305';
+import { Salsa20 } from '../../src/engine/zmtp/mechanisms/salsa20';
 import { SealedReader } from '../../src/engine/zmtp/mechanisms/sealed-reader';
+import { poly1305 } from '@noble/ciphers/_poly1305';
+import { salsa20 } from '@noble/ciphers/salsa';
 import { curveKey, z85Decode, z85Encode } from '../../src/engine/zmtp/mechanisms/z85';
 import { callZap, type ZapOutcome, type ZapRequest } from '../../src/engine/zmtp/mechanisms/zap';
 import { readSecurity } from '../../src/engine/zmtp/security-options';
@@ -81,6 +85,33 @@ describe('curve crypto', () => {
     expect(open(beforenm(rawKeyPair().publicKey, b.secretKey), n, box)).toBeUndefined();
     expect(open(key, nonce('CurveZMQHELLO---', Buffer.alloc(8, 2)), box)).toBeUndefined();
     expect(open(key, n, box.subarray(0, 10))).toBeUndefined();
+  });
+
+  it('poly1305 - the RFC 8439 2.5.2 vector, and the same tags as @noble/ciphers for any key and length', () => {
+    const key = Buffer.from('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b', 'hex');
+    const tag = Buffer.alloc(16);
+    poly1305Into(Buffer.from('Cryptographic Forum Research Group'), key, tag, 0);
+    expect(tag.toString('hex')).toBe('a8061dc1305136c6c22b8baf0c0127a9');
+    const bytes = (n: number) => fc.oneof(fc.uint8Array({ minLength: n, maxLength: n }), fc.constant(new Uint8Array(n).fill(0xff)));
+    fc.assert(
+      fc.property(bytes(32), fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.nat(100).map((n) => new Uint8Array(n).fill(0xff))), (k, msg) => {
+        poly1305Into(msg, k, tag, 0);
+        expect(tag.equals(Buffer.from(poly1305(msg, k)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('salsa20 - the same keystream as @noble/ciphers from any starting byte', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.nat(200), fc.nat(100), (key, n, length, start) => {
+        const expected = salsa20(key, n, new Uint8Array(start + length)).subarray(start);
+        const data = new Uint8Array(length);
+        new Salsa20(key).xor(n, data, start);
+        expect(Buffer.from(data).equals(Buffer.from(expected))).toBe(true);
+      }),
+      RUNS,
+    );
   });
 
   it('box - a low-order public key is a protocol error, not a crash', () => {

@@ -6,10 +6,10 @@
  * ciphertext, as NaCl's `crypto_box` writes it without its zero padding.
  */
 import { x25519 } from '@noble/curves/ed25519';
-import { poly1305 } from '@noble/ciphers/_poly1305';
 import { hsalsa, xsalsa20poly1305 } from '@noble/ciphers/salsa';
 import { randomBytes } from 'node:crypto';
 import { ZmtpProtocolError } from '../codec';
+import { poly1305Into } from './poly1305';
 import { Salsa20 } from './salsa20';
 import { z85Encode } from './z85';
 
@@ -131,12 +131,14 @@ export const random = (n: number): Buffer => randomBytes(n);
 /**
  * Boxes whose 24-byte nonces share one 16-byte prefix and end in an 8-byte
  * counter (CurveZMQ's MESSAGE nonces): the prefix's HSalsa20 step is done
- * once, so each box costs Salsa20 and Poly1305 alone. Boxes are sealed and
- * opened in place, inside a region whose first 32 bytes are scratch.
+ * once, so each box costs Salsa20 and Poly1305 alone (both rxzmq's own,
+ * allocation-free). Boxes are sealed and opened in place, inside a region
+ * whose first 32 bytes are scratch.
  */
 export class PrefixedBox {
   private readonly stream: Salsa20;
   private readonly polyKey = new Uint8Array(32);
+  private readonly tag = new Uint8Array(TAG_BYTES);
 
   /** @param key a {@link beforenm} key; @param prefix the nonces' 16 ASCII bytes */
   constructor(key: Uint8Array, prefix: string) {
@@ -150,8 +152,8 @@ export class PrefixedBox {
   sealInPlace(short: Uint8Array, region: Uint8Array): void {
     region.fill(0, 0, 32);
     this.stream.xor(short, region);
-    const tag = poly1305(region.subarray(32), region.subarray(0, 32));
-    region.set(tag, 16);
+    // The one-time key is region[0..32]; its tag goes over its s half, region[16..32].
+    poly1305Into(region.subarray(32), region, region, 16);
   }
 
   /**
@@ -161,7 +163,8 @@ export class PrefixedBox {
    */
   openInPlace(short: Uint8Array, region: Uint8Array): boolean {
     this.stream.head(short, this.polyKey);
-    const tag = poly1305(region.subarray(32), this.polyKey);
+    const tag = this.tag;
+    poly1305Into(region.subarray(32), this.polyKey, tag, 0);
     let diff = 0;
     for (let i = 0; i < TAG_BYTES; i++) diff |= tag[i] ^ region[16 + i];
     if (diff !== 0) return false;
