@@ -92,8 +92,9 @@ const SEALED_OVERHEAD = 33;
 /**
  * One ZMTP 3.x connection over a Node stream socket: greeting, the security
  * handshake of its mechanism (NULL, PLAIN or CURVE, see `./mechanisms`)
- * with the socket-type check, then messages (sealed under CURVE). Writes queued in one tick go out together (cork/uncork), with
- * no promise per message; incoming frames are parsed incrementally.
+ * with the socket-type check, then messages (sealed under CURVE). Writes
+ * queued in one tick go out together (cork/uncork), with no promise per
+ * message; incoming frames are parsed incrementally.
  */
 export class ZmtpConnection {
   private state = State.Signature;
