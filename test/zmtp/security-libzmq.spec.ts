@@ -6,7 +6,8 @@
  *   libzmq server (ZAP: a zeromq.js Router on inproc://zeromq.zap.01)  <---  zmtp client
  *
  * Keys come from zeromq.js's curveKeyPair() (libsodium) and from the
- * engine's own, so each side checks the other's crypto.
+ * engine's own, so each side checks the other's crypto. Last, the
+ * `authenticate` option on the libzmq engine itself (its ZAP Router).
  */
 import * as zmq from 'zeromq';
 import { firstValueFrom } from 'rxjs';
@@ -38,7 +39,16 @@ const failures = (events: SocketEvent[], reason?: string) =>
  */
 async function libzmqZap(status: '200' | '400') {
   const router = new zmq.Router({ linger: 0 });
-  await router.bind('inproc://zeromq.zap.01');
+  // The previous test's Router may hold the endpoint for a few ms after its close: bounded retries.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await router.bind('inproc://zeromq.zap.01');
+      break;
+    } catch (err) {
+      if (attempt >= 50) throw err;
+      await delay(10);
+    }
+  }
   const requests: Buffer[][] = [];
   const loop = (async () => {
     try {
@@ -214,8 +224,72 @@ describe('PLAIN with libzmq', () => {
   });
 });
 
-describe('libzmq engine', () => {
-  it("authenticate - the libzmq engine refuses the option, pointing at engine 'zmtp'", () => {
-    expect(() => pull({ engine: 'libzmq', linger: 0, plainServer: true, ...auth(() => true) })).toThrow(/engine: 'zmtp'/);
+describe('authenticate on the libzmq engine', () => {
+  const server = zmq.curveKeyPair();
+  const serverOptions = { curveServer: true, curveSecretKey: server.secretKey, curvePublicKey: server.publicKey };
+  const clientOptions = (keys: { publicKey: string; secretKey: string }) => ({
+    curveServerKey: server.publicKey,
+    curvePublicKey: keys.publicKey,
+    curveSecretKey: keys.secretKey,
+  });
+
+  it('CURVE - the handler (behind inproc://zeromq.zap.01) lets one zmtp client in and refuses another', async () => {
+    const good = curveKeyPair();
+    const bad = curveKeyPair();
+    const requests: ZapRequest[] = [];
+    const s = closer.add(
+      pull({
+        engine: 'libzmq',
+        bind: endpoint,
+        linger: 0,
+        ...serverOptions,
+        ...auth((r) => {
+          requests.push(r);
+          return 'publicKey' in r.credentials && r.credentials.publicKey.equals(z85Decode(good.publicKey)) ? { userId: 'good' } : false;
+        }),
+      }),
+    );
+    await s.ready;
+    const received: string[] = [];
+    s.subscribe((m) => received.push(m.map(String).join()));
+    const refusedClient = closer.add(push({ engine: 'zmtp', connect: s.bindings[0], linger: 0, ...clientOptions(bad) }));
+    const refusedEvents = recordEvents(refusedClient);
+    refusedClient.send('bad').catch(() => undefined);
+    const allowed = closer.add(push({ engine: 'zmtp', connect: s.bindings[0], linger: 0, ...clientOptions(good) }));
+    await allowed.send('good');
+    await waitFor(() => received.length === 1 && failures(refusedEvents, 'auth').length > 0);
+    expect(received).toEqual(['good']);
+    expect(requests.map((r) => r.mechanism)).toContain('CURVE');
+    expect(requests[0].domain).toMatch(/^rxzmq-zap-/);
+  });
+
+  it('PLAIN - an async handler checks the password of a libzmq client; two sockets with handlers coexist', async () => {
+    const a = closer.add(
+      pair({
+        engine: 'libzmq',
+        bind: endpoint,
+        linger: 0,
+        plainServer: true,
+        zapDomain: 'a',
+        ...auth(async (r) => 'password' in r.credentials && r.credentials.password === 'pa'),
+      }),
+    );
+    const b = closer.add(
+      pair({ engine: 'libzmq', bind: endpoint, linger: 0, plainServer: true, zapDomain: 'b', ...auth(() => false) }),
+    );
+    await a.ready;
+    await b.ready;
+    expect(() => pair({ engine: 'libzmq', linger: 0, plainServer: true, zapDomain: 'a', ...auth(() => true) })).toThrow(/domain 'a'/);
+    const toA = closer.add(pair({ engine: 'libzmq', connect: a.bindings[0], linger: 0, plainUsername: 'u', plainPassword: 'pa' }));
+    const toB = closer.add(pair({ engine: 'zmtp', connect: b.bindings[0], linger: 0, plainUsername: 'u', plainPassword: 'pa' }));
+    const toBEvents = recordEvents(toB);
+    toB.send('no').catch(() => undefined);
+    await toA.send('yes');
+    expect((await firstValueFrom(a)).map(String)).toEqual(['yes']);
+    await waitFor(() => failures(toBEvents, 'auth').length > 0);
+  });
+
+  it("authenticate - refused on a socket that is no PLAIN or CURVE server", () => {
+    expect(() => pull({ engine: 'libzmq', linger: 0, ...auth(() => true) })).toThrow(/PLAIN or CURVE server/);
   });
 });
