@@ -81,7 +81,7 @@ const sameFrames = (m: Message) => m.length === 4 && m.every((f, i) => f.equals(
  * to it, so no ZAP handler could reach its sockets).
  */
 async function libzmqServer<S extends zmq.Pair | zmq.Pull>(make: new (options: object) => S, options: object): Promise<S> {
-  const socket = new make({ linger: 0, receiveTimeout: 5000, ...options });
+  const socket = new make({ linger: 0, ...options });
   await socket.bind(endpoint);
   closer.add({ close: async () => socket.close() });
   return socket;
