@@ -7,7 +7,9 @@ import type {
   SocketEvent,
   SocketType,
 } from '../types';
+import type { ZapHandler } from '../zmtp/mechanisms/zap';
 import { toSocketEvent } from './events';
+import { registerZap, type ZapRegistration } from './zap';
 
 /** The zeromq.js class behind each socket type. */
 const classes: Record<SocketType, new (options?: object) => zmq.Socket> = {
@@ -54,14 +56,29 @@ export class LibzmqSocket implements EngineSocket {
   private isClosed = false;
   private sendDone: ((err?: Error) => void) | undefined;
   private listeners: Set<(event: SocketEvent) => void> | undefined;
+  /** With `authenticate`: the ZAP handler's registration; no client may handshake before it is bound. */
+  private readonly zap: ZapRegistration | undefined;
+  private zapBound = false;
 
   constructor(
     readonly type: SocketType,
     options: Record<string, unknown>,
     context?: zmq.Context,
   ) {
+    const { authenticate, ...rest } = options;
+    if (authenticate !== undefined && authenticate !== null) {
+      // zeromq.js would keep an unknown option as a plain property: an ignored handler would let everyone in.
+      if (typeof authenticate !== 'function') throw new TypeError("rxzmq: 'authenticate' must be a function");
+      if (options.plainServer !== true && options.curveServer !== true) {
+        throw new TypeError("rxzmq: 'authenticate' needs a PLAIN or CURVE server (plainServer or curveServer: true)");
+      }
+      const zap = registerZap(context, options.zapDomain as string | undefined, authenticate as ZapHandler);
+      rest.zapDomain = zap.domain;
+      this.zap = zap.registration;
+      zap.registration.ready.then(() => (this.zapBound = true), () => undefined);
+    }
     // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
-    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
     this.socket = new classes[type](context ? { ...given, context } : given) as AnySocket;
   }
 
@@ -78,6 +95,7 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   async bind(endpoint: string): Promise<string> {
+    if (this.zap) await this.zap.ready;
     await this.block(this.socket.bind(endpoint));
     // lastEndpoint holds the resolved address (`*` ports filled in).
     const resolved = this.socket.lastEndpoint ?? endpoint;
@@ -104,7 +122,13 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   connect(endpoint: string): void {
-    this.socket.connect(endpoint);
+    if (this.zap && !this.zapBound) {
+      // A handshake before the ZAP handler is bound would skip it (CURVE lets everyone in then).
+      this.zap.ready.then(
+        () => this.connected.has(endpoint) && !this.isClosed && this.socket.connect(endpoint),
+        () => undefined,
+      );
+    } else this.socket.connect(endpoint);
     this.connected.add(endpoint);
   }
 
@@ -215,6 +239,7 @@ export class LibzmqSocket implements EngineSocket {
     this.isClosed = true;
     if (linger !== undefined) this.socket.linger = linger;
     this.socket.close();
+    this.zap?.release();
     this.bound.clear();
     this.connected.clear();
   }

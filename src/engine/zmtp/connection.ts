@@ -8,17 +8,26 @@ import {
   encodeMessage,
   encodePing,
   encodePong,
-  encodeReady,
   FrameParser,
   GREETING_SIZE,
   parseError,
   parseGreeting,
-  parseMetadata,
   parsePing,
   SIGNATURE_SIZE,
   SOCKET_TYPE_NAMES,
   ZmtpProtocolError,
 } from './codec';
+import {
+  createMechanism,
+  NULL_SECURITY,
+  SealedReader,
+  ZmtpAuthError,
+  type HandshakeResult,
+  type Mechanism,
+  type MechanismHost,
+  type MessageCipher,
+  type Security,
+} from './mechanisms';
 
 /** What the peer said about itself in its READY command. */
 export interface PeerInfo {
@@ -28,6 +37,10 @@ export interface PeerInfo {
   identity?: Buffer;
   /** The ZMTP minor version it speaks (0 for a 3.0 peer). */
   minor: number;
+  /** PLAIN or CURVE server with ZAP: the user id the `authenticate` handler gave. */
+  userId?: string;
+  /** PLAIN or CURVE server with ZAP: the metadata the `authenticate` handler gave. */
+  zapMetadata?: Record<string, string | Buffer>;
 }
 
 /** Options and callbacks of a {@link ZmtpConnection}. */
@@ -46,6 +59,8 @@ export interface ConnectionOptions {
   heartbeat?: { interval: number; timeout: number; ttl: number };
   /** Ms the greeting and handshake may take before the connection is dropped (libzmq's ZMQ_HANDSHAKE_IVL; 0: no limit). */
   handshakeInterval?: number;
+  /** The security mechanism (default NULL). */
+  security?: Security;
   /** The handshake is done: messages may flow. */
   onReady(peer: PeerInfo): void;
   /** A message from the peer. */
@@ -71,11 +86,15 @@ const enum State {
   Closed,
 }
 
+/** What CURVE adds to a frame: `\x07MESSAGE`, nonce, tag, flags. */
+const SEALED_OVERHEAD = 33;
+
 /**
- * One ZMTP 3.x connection over a Node stream socket, with the NULL
- * mechanism: greeting, READY exchange with the socket-type check, then
- * messages. Writes queued in one tick go out together (cork/uncork), with
- * no promise per message; incoming frames are parsed incrementally.
+ * One ZMTP 3.x connection over a Node stream socket: greeting, the security
+ * handshake of its mechanism (NULL, PLAIN or CURVE, see `./mechanisms`)
+ * with the socket-type check, then messages (sealed under CURVE). Writes
+ * queued in one tick go out together (cork/uncork), with no promise per
+ * message; incoming frames are parsed incrementally.
  */
 export class ZmtpConnection {
   private state = State.Signature;
@@ -95,22 +114,32 @@ export class ZmtpConnection {
   private batchMessages = 0;
   private unwritten = 0;
   private greetingMinor = 1;
+  private readonly security: Security;
+  private readonly mechanism: Mechanism;
+  /** CURVE, once the handshake is done: seals what we send and opens what we read. */
+  private cipher: MessageCipher | undefined;
+  private sealed: SealedReader | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: ConnectionOptions,
   ) {
+    const security = (this.security = options.security ?? NULL_SECURITY);
+    const curve = security.mechanism === 'CURVE';
+    const max = options.maxMessageSize ?? -1;
     this.parser = new FrameParser({
-      maxMessageSize: options.maxMessageSize,
-      onMessage: (frames) => this.message(frames),
+      // Under CURVE each frame arrives alone, sealed; the whole message's size is checked once opened.
+      maxMessageSize: curve && max >= 0 ? max + SEALED_OVERHEAD : max,
+      onMessage: curve ? (frames) => this.sealedMessage(frames) : (frames) => this.message(frames),
       onCommand: (name, data) => this.command(name, data),
     });
+    this.mechanism = createMechanism(security, this.host());
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
     socket.on('drain', () => options.onDrain?.());
-    socket.on('error', (err) => this.close(err));
-    socket.on('close', () => this.close(undefined));
-    this.write([encodeGreeting({ mechanism: 'NULL', asServer: false })]);
+    socket.on('error', (err) => this.lost(err));
+    socket.on('close', () => this.lost(undefined));
+    this.write([encodeGreeting({ mechanism: security.mechanism, asServer: security.asServer })]);
     const limit = options.handshakeInterval ?? 0;
     if (limit > 0) {
       this.handshakeTimer = setTimeout(
@@ -141,7 +170,7 @@ export class ZmtpConnection {
    */
   send(frames: readonly Buffer[]): boolean {
     if (this.state !== State.Ready) return false;
-    this.write(encodeMessage(frames));
+    this.write(this.cipher === undefined ? encodeMessage(frames) : this.cipher.encodeMessage(frames));
     this.batchMessages++;
     this.unwritten++;
     return this.socket.writableLength + this.outgoingBytes < this.socket.writableHighWaterMark;
@@ -149,7 +178,7 @@ export class ZmtpConnection {
 
   /** Sends a command (SUBSCRIBE, CANCEL, ...). */
   sendCommand(chunks: readonly Buffer[]): void {
-    if (this.state === State.Ready) this.write(chunks);
+    if (this.state === State.Ready) this.writeCommand(chunks);
   }
 
   /** Closes now; with `error`, the peer first gets an ERROR command naming it. */
@@ -160,11 +189,43 @@ export class ZmtpConnection {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     clearTimeout(this.handshakeTimer);
     this.flush();
-    // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1).
-    if (error instanceof ZmtpProtocolError && before !== State.Signature) {
-      this.socket.end(Buffer.concat(encodeError(error.message.slice(0, 255))));
+    // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1);
+    // a refused client hears the ZAP status code, as libzmq tells it.
+    if (error instanceof ZmtpProtocolError && before !== State.Signature && this.socket.writable) {
+      const reason = error instanceof ZmtpAuthError ? error.statusCode : error.message;
+      this.socket.end(Buffer.concat(encodeError(reason.slice(0, 255))));
     } else this.socket.end();
     this.options.onClose(error);
+  }
+
+  /** The socket ended or failed. A PLAIN or CURVE peer that hangs up mid-handshake failed it (libzmq reports that too). */
+  private lost(error: Error | undefined): void {
+    if (this.state !== State.Ready && this.state !== State.Closed && this.security.mechanism !== 'NULL') {
+      const how = error ? `failed (${error.message})` : 'closed';
+      error = new ZmtpProtocolError('handshake-closed', `the connection ${how} during the ${this.security.mechanism} handshake`, {
+        cause: error,
+      });
+    }
+    this.close(error);
+  }
+
+  /** What the mechanism may ask of this connection. */
+  private host(): MechanismHost {
+    const socket = this.socket;
+    const closed = (): boolean => this.state === State.Closed;
+    return {
+      metadata: this.ourMetadata(),
+      get address() {
+        return socket.remoteAddress ?? '';
+      },
+      get closed() {
+        return closed();
+      },
+      send: (chunks) => this.write(chunks),
+      check: (metadata) => this.checkPeer(metadata),
+      done: (result) => this.handshakeDone(result),
+      fail: (error) => this.close(error),
+    };
   }
 
   private data(chunk: Buffer): void {
@@ -189,17 +250,58 @@ export class ZmtpConnection {
     }
     if (have.length < GREETING_SIZE) return this.keep(have);
     const greeting = parseGreeting(have.subarray(0, GREETING_SIZE));
-    if (greeting.mechanism !== 'NULL') {
-      throw new ZmtpProtocolError('unknown-mechanism', `mechanism ${greeting.mechanism} is not supported yet`);
+    const ours = this.security;
+    if (greeting.mechanism !== ours.mechanism) {
+      throw new ZmtpProtocolError('mechanism-mismatch', `the peer uses the ${greeting.mechanism} mechanism, this socket ${ours.mechanism}`);
     }
+    // The peer's as-server flag is not checked: libzmq always sends 0 there.
     this.greetingMinor = greeting.minor;
     this.greetingChunks = [];
     this.greetingBytes = 0;
     this.state = State.Handshake;
+    this.mechanism.start();
+    return have.subarray(GREETING_SIZE);
+  }
+
+  /** Our metadata, for READY or INITIATE. */
+  private ourMetadata(): Record<string, Buffer | string> {
     const ready: Record<string, Buffer | string> = { 'Socket-Type': SOCKET_TYPE_NAMES[this.options.socketType] };
     if (this.options.identity) ready.Identity = this.options.identity;
-    this.write(encodeReady(ready));
-    return have.subarray(GREETING_SIZE);
+    return ready;
+  }
+
+  /** Refuses a peer whose socket type cannot talk to ours. */
+  private checkPeer(metadata: Map<string, Buffer>): void {
+    const socketType = metadata.get('socket-type')?.toString() ?? '';
+    const ours = SOCKET_TYPE_NAMES[this.options.socketType];
+    if (!compatible(ours, socketType)) {
+      throw new ZmtpProtocolError('incompatible', `a ${ours} socket cannot talk to a ${socketType} socket`);
+    }
+  }
+
+  private handshakeDone(result: HandshakeResult): void {
+    const { metadata, cipher, userId, zapMetadata } = result;
+    const identity = metadata.get('identity');
+    const peer: PeerInfo = {
+      socketType: metadata.get('socket-type')?.toString() ?? '',
+      minor: this.greetingMinor,
+      ...(identity && identity.length > 0 ? { identity } : {}),
+      ...(userId !== undefined ? { userId } : {}),
+      ...(zapMetadata !== undefined ? { zapMetadata } : {}),
+    };
+    if (cipher) {
+      this.cipher = cipher;
+      this.sealed = new SealedReader(
+        cipher,
+        this.options.maxMessageSize ?? -1,
+        (frames) => this.options.onMessage(frames),
+        (name, data) => this.readyCommand(name, data),
+      );
+    }
+    this.state = State.Ready;
+    clearTimeout(this.handshakeTimer);
+    this.startHeartbeats();
+    this.options.onReady(peer);
   }
 
   private keep(have: Buffer): Buffer {
@@ -209,26 +311,29 @@ export class ZmtpConnection {
   }
 
   private command(name: string, data: Buffer): void {
+    if (this.state === State.Closed) return;
     if (this.state === State.Handshake) {
-      if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer refused: ${parseError(data)}`);
-      if (name !== 'READY') throw new ZmtpProtocolError('bad-command', `expected READY, got ${name}`);
-      const metadata = parseMetadata(data);
-      const socketType = metadata.get('socket-type')?.toString() ?? '';
-      const ours = SOCKET_TYPE_NAMES[this.options.socketType];
-      if (!compatible(ours, socketType)) {
-        throw new ZmtpProtocolError('incompatible', `a ${ours} socket cannot talk to a ${socketType} socket`);
-      }
-      const identity = metadata.get('identity');
-      const peer: PeerInfo = { socketType, minor: this.greetingMinor, ...(identity && identity.length > 0 ? { identity } : {}) };
-      this.state = State.Ready;
-      clearTimeout(this.handshakeTimer);
-      this.startHeartbeats();
-      this.options.onReady(peer);
+      if (name !== 'ERROR') return this.mechanism.command(name, data);
+      const reason = parseError(data);
+      // Under PLAIN and CURVE an ERROR in the handshake is the server's refusal (its reason a ZAP status code).
+      if (this.security.mechanism === 'NULL') throw new ZmtpProtocolError('peer-error', `the peer refused: ${reason}`);
+      throw new ZmtpAuthError(reason, `the ${this.security.mechanism} server refused this client: ${reason}`);
+    }
+    if (this.sealed && name === 'MESSAGE') {
+      // The MESSAGE sent as a command frame: its name's 8 bytes precede `data` in the frame.
+      this.sealed.read(Buffer.from(data.buffer, data.byteOffset - 8, data.length + 8));
       return;
     }
+    // After CURVE's handshake only MESSAGE (and a last ERROR) may travel in clear.
+    if (this.sealed && name !== 'ERROR') throw new ZmtpProtocolError('bad-command', `a ${name} command in clear under CURVE`);
+    this.readyCommand(name, data);
+  }
+
+  /** A command once the handshake is done (opened from a MESSAGE under CURVE). */
+  private readyCommand(name: string, data: Buffer): void {
     if (name === 'PING') {
       const { context } = parsePing(data);
-      this.write(encodePong(context));
+      this.writeCommand(encodePong(context));
     } else if (name === 'PONG') {
       // heartbeats: any traffic counts as life; nothing else to do yet
     } else if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer closed: ${parseError(data)}`);
@@ -243,7 +348,7 @@ export class ZmtpConnection {
     this.heartbeatTimer = setInterval(() => {
       if (performance.now() - this.lastHeard >= heartbeat.timeout) {
         this.close(new ZmtpProtocolError('heartbeat-timeout', `no traffic from the peer for ${heartbeat.timeout} ms`));
-      } else this.write(encodePing(ttl));
+      } else this.writeCommand(encodePing(ttl));
     }, heartbeat.interval);
     this.heartbeatTimer.unref?.();
   }
@@ -251,6 +356,17 @@ export class ZmtpConnection {
   private message(frames: Buffer[]): void {
     if (this.state !== State.Ready) throw new ZmtpProtocolError('bad-command', 'a message before the handshake ended');
     this.options.onMessage(frames);
+  }
+
+  /** CURVE: each frame read is one sealed MESSAGE (libzmq sends them as plain frames). */
+  private sealedMessage(frames: Buffer[]): void {
+    if (!this.sealed) throw new ZmtpProtocolError('bad-command', 'a message before the handshake ended');
+    for (const frame of frames) this.sealed.read(frame);
+  }
+
+  /** Queues a command frame; once CURVE's handshake is done, sealed in a MESSAGE. */
+  private writeCommand(chunks: readonly Buffer[]): void {
+    this.write(this.cipher === undefined ? chunks : this.cipher.encodeCommand(chunks));
   }
 
   /** Queues chunks and flushes them all at the end of the tick, in one corked write. */

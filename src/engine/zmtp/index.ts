@@ -2,9 +2,9 @@
  * The zmtp engine: ZeroMQ's wire protocol (ZMTP 3.1, talking to 3.0 peers)
  * in TypeScript over Node's `net` sockets, with libzmq's socket semantics.
  *
- * Today: the NULL mechanism; tcp, ipc and inproc (between zmtp sockets);
- * every socket type. Security mechanisms and options it does not honour
- * throw an error naming the libzmq engine (docs/ENGINES.md).
+ * Today: the NULL, PLAIN and CURVE mechanisms with in-process ZAP; tcp,
+ * ipc and inproc (between zmtp sockets); every socket type. Options it
+ * does not honour throw an error naming the libzmq engine (docs/ENGINES.md).
  */
 import type { Engine, EngineSocket, SocketType } from '../types';
 import { ZmtpSocket } from './socket';
@@ -27,3 +27,5 @@ export const zmtpEngine: Engine = {
 };
 
 export { ZmtpSocket } from './socket';
+export { curveKeyPair, z85Decode, z85Encode } from './mechanisms';
+export type { ZapHandler, ZapReply, ZapRequest } from './mechanisms';

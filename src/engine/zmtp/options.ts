@@ -1,5 +1,7 @@
 import type { SocketType } from '../types';
 import { notSupported } from './errors';
+import type { Security } from './mechanisms';
+import { readSecurity, SECURITY_OPTIONS } from './security-options';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -32,6 +34,8 @@ export interface ZmtpOptions {
   backlog: number;
   /** ZMQ_TCP_KEEPALIVE(_IDLE): keep-alive on (1), off (0) or the system's (-1), idle seconds before probes (-1: the system's). */
   keepalive: { enable: number; idle: number };
+  /** The security mechanism and its settings (see security-options.ts). */
+  security: Security;
 }
 
 /** libzmq's defaults. */
@@ -75,6 +79,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'tcpKeepaliveIdle',
   // IPv6 is always on here; libzmq needs it asked for.
   'ipv6',
+  ...SECURITY_OPTIONS,
 ]);
 
 /**
@@ -107,6 +112,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     connectTimeout: num(options.connectTimeout, 0),
     backlog: num(options.backlog, DEFAULT_BACKLOG),
     keepalive: { enable: num(options.tcpKeepalive, -1), idle: num(options.tcpKeepaliveIdle, -1) },
+    security: readSecurity(options),
   };
 }
 

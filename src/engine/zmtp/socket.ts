@@ -240,9 +240,17 @@ export class ZmtpSocket implements EngineSocket {
 
   /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
   private streamOpener(socket: Socket): LinkOpener {
-    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, keepalive } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, keepalive, security } = this.options;
     if (keepalive.enable >= 0) socket.setKeepAlive(keepalive.enable > 0, keepalive.idle > 0 ? keepalive.idle * 1000 : 0);
-    const options = { socketType: this.type, identity: routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval };
+    const options = {
+      socketType: this.type,
+      identity: routingId,
+      maxMessageSize,
+      sendHighWaterMark,
+      heartbeat,
+      handshakeInterval,
+      security,
+    };
     return (events) => new StreamLink(socket, options, events);
   }
 
@@ -304,7 +312,7 @@ export class ZmtpSocket implements EngineSocket {
   private lost(endpoint: string, error: Error | undefined, handshook: boolean, dialer: Connector | undefined): void {
     if (this.isClosed) return;
     if (!handshook && error instanceof ZmtpProtocolError) {
-      this.emit({ type: 'handshakeFailed', address: endpoint, reason: 'protocol', error });
+      this.emit({ type: 'handshakeFailed', address: endpoint, reason: error.reason === 'auth' ? 'auth' : 'protocol', error });
     }
     this.emit({ type: 'disconnected', address: endpoint });
     dialer?.lost();

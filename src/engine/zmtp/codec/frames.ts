@@ -12,12 +12,12 @@ const TWO_32 = 2 ** 32;
 const COMMAND_NAME = /^[A-Za-z]{1,255}$/;
 
 /** The header's length for a body of `size` bytes: flags and a 1- or 8-byte size. */
-function headerLength(size: number): number {
+export function headerLength(size: number): number {
   return size > MAX_SHORT ? 9 : 2;
 }
 
-/** Writes a frame header at `offset` of `target`; returns the offset after it. */
-function writeHeader(target: Buffer, offset: number, size: number, flags: number): number {
+/** Writes a frame header at `offset` of `target` (flags, 1- or 8-byte size); returns the offset after it. */
+export function writeHeader(target: Buffer, offset: number, size: number, flags: number): number {
   if (size <= MAX_SHORT) {
     target[offset] = flags;
     target[offset + 1] = size;

@@ -6,7 +6,7 @@
 export { ZmtpProtocolError } from './errors';
 export { GREETING_SIZE, SIGNATURE_SIZE, checkSignature, encodeGreeting, parseGreeting } from './greeting';
 export type { Greeting, GreetingOptions, ZmtpMechanism } from './greeting';
-export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, encodeCommand, encodeMessage, frameHeader } from './frames';
+export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, encodeCommand, encodeMessage, frameHeader, headerLength, writeHeader } from './frames';
 export { FrameParser } from './parser';
 export type { FrameParserOptions } from './parser';
 export { encodeMetadata, parseMetadata } from './metadata';

@@ -199,6 +199,10 @@ export class FrameParser {
   private deliver(flags: number, body: Buffer): void {
     if (flags & FLAG_COMMAND) {
       const nameLength = body[0];
+      if (isLibzmqPlainError(body)) {
+        this.onCommand('ERROR', body.subarray(LIBZMQ_PLAIN_ERROR.length));
+        return;
+      }
       if (nameLength === 0 || nameLength >= body.length || !letters(body, 1, 1 + nameLength)) {
         throw new ZmtpProtocolError('bad-command', `a malformed ZMTP command name: ${body.subarray(0, 16).toString('hex')}`);
       }
@@ -215,6 +219,18 @@ export class FrameParser {
     this.framesBytes = 0;
     this.onMessage(frames);
   }
+}
+
+/**
+ * libzmq 4.3's PLAIN server writes its ERROR command's name as `^RROR`
+ * (its C literal `"\x05ERROR"` reads `\x05E` as one byte, 0x5E), and its
+ * PLAIN client expects exactly that; measured with libzmq 4.3.5. Read as
+ * ERROR, so a refusal by a libzmq PLAIN server is an auth failure here too.
+ */
+const LIBZMQ_PLAIN_ERROR = Buffer.from('^RROR', 'latin1');
+
+function isLibzmqPlainError(body: Buffer): boolean {
+  return body.length > LIBZMQ_PLAIN_ERROR.length && body[0] === 0x5e && body.subarray(0, LIBZMQ_PLAIN_ERROR.length).equals(LIBZMQ_PLAIN_ERROR);
 }
 
 /** The 8-byte size at `offset`; anything past 2^53 comes out inexact but still too large. */

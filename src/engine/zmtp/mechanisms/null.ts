@@ -1,0 +1,18 @@
+import { encodeReady, parseMetadata } from '../codec';
+import { unexpected, type Mechanism, type MechanismHost } from './mechanism';
+
+/** NULL (RFC 23): both sides send READY with their metadata; no security. */
+export class NullMechanism implements Mechanism {
+  constructor(private readonly host: MechanismHost) {}
+
+  start(): void {
+    this.host.send(encodeReady(this.host.metadata));
+  }
+
+  command(name: string, data: Buffer): void {
+    if (name !== 'READY') throw unexpected(name, 'READY');
+    const metadata = parseMetadata(data);
+    this.host.check(metadata);
+    this.host.done({ metadata });
+  }
+}
