@@ -5,11 +5,12 @@
  *   raw TCP client that never greets ---> zmtp ROUTER (handshakeInterval 100): dropped
  *   zmtp DEALER (heartbeats on) ---> a hand-made peer that handshakes, then stays silent: PINGs go out, the peer is dropped
  *   zmtp DEALER (heartbeats on) ---> libzmq ROUTER (answers PINGs): an idle connection stays up
+ *   hand-made peer: one PING with a TTL, then silence ---> zmtp ROUTER (no heartbeats of its own): dropped after the TTL
  */
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { filter, firstValueFrom, from, map, take, timeout } from 'rxjs';
 import { dealer, router, type SocketEvent } from '../../src';
-import { encodeGreeting, encodeReady, FrameParser, GREETING_SIZE } from '../../src/engine/zmtp/codec';
+import { encodeGreeting, encodePing, encodeReady, FrameParser, GREETING_SIZE } from '../../src/engine/zmtp/codec';
 import { Closer, delay } from '../helpers';
 
 const closer = new Closer();
@@ -47,7 +48,35 @@ async function silentRouter(): Promise<{ endpoint: string; pings: () => number }
   return { endpoint: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`, pings: () => pings };
 }
 
+/** Connects a hand-made DEALER to `endpoint`, handshakes, sends one PING with `ttl` deciseconds, then stays silent. */
+async function pingOnce(endpoint: string, ttl: number): Promise<void> {
+  const { port } = new URL(endpoint.replace('tcp://', 'http://'));
+  const socket = netConnect(Number(port), '127.0.0.1');
+  sockets.push(socket);
+  socket.on('error', () => undefined);
+  socket.on('data', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(encodeGreeting({ mechanism: 'NULL', asServer: false }));
+  socket.write(Buffer.concat(encodeReady({ 'Socket-Type': 'DEALER' })));
+  socket.write(Buffer.concat(encodePing(ttl)));
+}
+
 describe('zmtp engine heartbeats and handshake timeout', () => {
+  it.each([
+    [2, true],
+    [0, false],
+  ])("heartbeat - a peer's PING with TTL %i ds, then silence: dropped after the TTL (%s), as libzmq honours it", async (ttl, dropped) => {
+    const server = closer.add(router({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await server.ready;
+    const seen: SocketEvent['type'][] = [];
+    server.events$.subscribe((e) => seen.push(e.type));
+    await pingOnce(server.bindings[0]!, ttl);
+    await delay(600);
+    expect(seen).toContain('handshakeSucceeded');
+    expect(seen.includes('disconnected')).toBe(dropped);
+  });
+
+
   it('handshake - a peer that connects and never greets is dropped after handshakeInterval', async () => {
     const server = closer.add(router({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', handshakeInterval: 100, linger: 0 }));
     await server.ready;

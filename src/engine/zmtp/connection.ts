@@ -108,6 +108,8 @@ export class ZmtpConnection {
   private flushScheduled = false;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set by a PING with a TTL: fires when the peer stays silent that long. */
+  private ttlTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the peer last sent anything (ms, performance.now()). */
   private lastHeard = performance.now();
   /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
@@ -188,13 +190,19 @@ export class ZmtpConnection {
     this.state = State.Closed;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.ttlTimer);
     this.flush();
     // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1);
     // a refused client hears the ZAP status code, as libzmq tells it.
-    if (error instanceof ZmtpProtocolError && before !== State.Signature && this.socket.writable) {
-      const reason = error instanceof ZmtpAuthError ? error.statusCode : error.message;
-      this.socket.end(Buffer.concat(encodeError(reason.slice(0, 255))));
-    } else this.socket.end();
+    const farewell =
+      error instanceof ZmtpProtocolError && before !== State.Signature && this.socket.writable
+        ? Buffer.concat(encodeError((error instanceof ZmtpAuthError ? error.statusCode : error.message).slice(0, 255)))
+        : undefined;
+    // After an error the descriptor goes as soon as the farewell is written, as libzmq closes it: a peer that keeps
+    // its half of the connection open must not hold it (nor be read on).
+    if (!error) this.socket.end();
+    else if (farewell) this.socket.end(farewell, () => this.socket.destroy());
+    else this.socket.destroy();
     this.options.onClose(error);
   }
 
@@ -228,8 +236,25 @@ export class ZmtpConnection {
     };
   }
 
+  /**
+   * The peer's PING said how long it may stay silent (its TTL): unless
+   * something arrives within `ms`, the connection is dropped, as libzmq drops it.
+   */
+  private expectWithin(ms: number): void {
+    if (ms <= 0 || this.ttlTimer) return;
+    this.ttlTimer = setTimeout(
+      () => this.close(new ZmtpProtocolError('heartbeat-timeout', `nothing from the peer within the ${ms} ms its PING allowed`)),
+      ms,
+    );
+    this.ttlTimer.unref?.();
+  }
+
   private data(chunk: Buffer): void {
     this.lastHeard = performance.now();
+    if (this.ttlTimer) {
+      clearTimeout(this.ttlTimer);
+      this.ttlTimer = undefined;
+    }
     try {
       if (this.state === State.Signature || this.state === State.Greeting) chunk = this.greeting(chunk);
       if (chunk.length > 0 && this.state !== State.Closed) this.parser.push(chunk);
@@ -244,8 +269,9 @@ export class ZmtpConnection {
     this.greetingBytes += chunk.length;
     const have = this.greetingChunks.length === 1 ? chunk : Buffer.concat(this.greetingChunks, this.greetingBytes);
     if (this.state === State.Signature) {
-      if (have.length < SIGNATURE_SIZE) return this.keep(have);
+      // The first byte alone tells a ZMTP peer from anything else, as libzmq decides.
       checkSignature(have.subarray(0, SIGNATURE_SIZE));
+      if (have.length < SIGNATURE_SIZE) return this.keep(have);
       this.state = State.Greeting;
     }
     if (have.length < GREETING_SIZE) return this.keep(have);
@@ -332,8 +358,9 @@ export class ZmtpConnection {
   /** A command once the handshake is done (opened from a MESSAGE under CURVE). */
   private readyCommand(name: string, data: Buffer): void {
     if (name === 'PING') {
-      const { context } = parsePing(data);
+      const { ttl, context } = parsePing(data);
       this.writeCommand(encodePong(context));
+      this.expectWithin(ttl * 100);
     } else if (name === 'PONG') {
       // heartbeats: any traffic counts as life; nothing else to do yet
     } else if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer closed: ${parseError(data)}`);

@@ -26,6 +26,15 @@ interface Listener {
  */
 const SESSION_TYPES: ReadonlySet<SocketType> = new Set(['push', 'dealer', 'req', 'pair']);
 
+/**
+ * Why a connection may end and still be dialed again: it dropped, timed
+ * out, or the peer refused us (an ERROR command). A protocol error this
+ * side found in what the peer sent ends the endpoint for good, as in libzmq
+ * (a misbehaving or misconfigured peer is not called again and again).
+ */
+const REDIAL_AFTER: ReadonlySet<string> = new Set(['heartbeat-timeout', 'handshake-timeout', 'handshake-closed', 'peer-error', 'auth']);
+const redials = (error: Error | undefined): boolean => !(error instanceof ZmtpProtocolError) || REDIAL_AFTER.has(error.reason);
+
 /** A connected endpoint: connects again when its connection is lost, until stopped. */
 interface Connector {
   readonly endpoint: string;
@@ -315,7 +324,7 @@ export class ZmtpSocket implements EngineSocket {
       this.emit({ type: 'handshakeFailed', address: endpoint, reason: error.reason === 'auth' ? 'auth' : 'protocol', error });
     }
     this.emit({ type: 'disconnected', address: endpoint });
-    dialer?.lost();
+    if (redials(error)) dialer?.lost();
   }
 
   // Sending.

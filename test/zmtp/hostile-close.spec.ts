@@ -1,21 +1,9 @@
 /**
- * Bugs the socket fuzzing found in the zmtp engine; rename this file to
- * `socket-fuzz-bugs.spec.ts` once they are fixed (it fails until then).
+ * How the zmtp engine ends a connection from a peer that broke the
+ * protocol (both found by socket fuzzing, now regression tests):
  *
- * 1. A protocol error only half-closes the connection. ZmtpConnection.close()
- *    calls `socket.end()` and never `destroy()`: a peer that keeps its own
- *    half open (any TCP client that does not close on FIN; `allowHalfOpen`
- *    in Node) keeps the file descriptor open on the zmtp side forever,
- *    while the zmtp side goes on reading and discarding whatever it sends.
- *    The peer is already gone from the socket's tables ('disconnected' was
- *    emitted), so closing the zmtp socket does not destroy it either.
- *    libzmq closes the descriptor at once.
- *
- * 2. One wrong first byte is not enough: the signature is checked only once
- *    ten bytes are in, although `checkSignature` is written to refuse byte 0
- *    alone (libzmq decides on the first byte). A peer that sends one byte
- *    other than 0xFF and waits is dropped only by the handshake timeout
- *    (30 s by default).
+ *   hostile peer (keeps its half open) --GET / HTTP--> zmtp PULL: the descriptor is destroyed, not half-closed
+ *   hostile peer --one byte other than 0xFF--> zmtp PULL: refused at once, as libzmq decides on byte 0
  */
 import { connect } from 'node:net';
 import { pull } from '../../src';
@@ -45,7 +33,7 @@ async function halfOpenPeer(port: number) {
   return { socket, state };
 }
 
-describe('zmtp engine: hostile peers, found by fuzzing', () => {
+describe('zmtp engine: closing on hostile peers', () => {
   it('a protocol error closes the connection for good, even when the peer keeps its half open', async () => {
     const target = closer.add(pull({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await target.ready;
