@@ -15,7 +15,16 @@
 export * from './observables';
 // The operators' errors, so that every rxzmq error class is importable from the root.
 export { DecodeError, EncodeError, MalformedRequestError, PeerTimeoutError, RequestTimeoutError } from './operators';
-export { engines, getDefaultEngine, libzmqEngine, setDefaultEngine, zmtpEngine } from './engine';
+export {
+  curveKeyPair,
+  engines,
+  getDefaultEngine,
+  libzmqEngine,
+  setDefaultEngine,
+  z85Decode,
+  z85Encode,
+  zmtpEngine,
+} from './engine';
 export type {
   Engine,
   EngineName,
@@ -28,5 +37,8 @@ export type {
   SocketEventType,
   SocketOptionsByType,
   SocketType,
+  ZapHandler,
+  ZapReply,
+  ZapRequest,
   ZmqOptions,
 } from './engine';

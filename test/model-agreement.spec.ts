@@ -19,12 +19,12 @@ const name = (): string => `inproc://agree-${process.pid}-${++unique}`;
 async function everywhere<R>(scenario: (make: Factories) => Promise<R>): Promise<{ libzmq: R; zmtp: R; model: R }> {
   const context = new Context();
   const real: Factories = {
-    pub: (o = {}) => pub({ linger: 0, ...o, context }),
-    sub: (o = {}) => sub({ linger: 0, ...o, context }),
-    push: (o = {}) => push({ linger: 0, ...o, context }),
-    pull: (o = {}) => pull({ linger: 0, ...o, context }),
-    dealer: (o = {}) => dealer({ linger: 0, ...o, context }),
-    router: (o = {}) => router({ linger: 0, ...o, context }),
+    pub: (o = {}) => pub({ linger: 0, ...o, context, engine: 'libzmq' }),
+    sub: (o = {}) => sub({ linger: 0, ...o, context, engine: 'libzmq' }),
+    push: (o = {}) => push({ linger: 0, ...o, context, engine: 'libzmq' }),
+    pull: (o = {}) => pull({ linger: 0, ...o, context, engine: 'libzmq' }),
+    dealer: (o = {}) => dealer({ linger: 0, ...o, context, engine: 'libzmq' }),
+    router: (o = {}) => router({ linger: 0, ...o, context, engine: 'libzmq' }),
   };
   const engine = engines.zmtp;
   const made: { close(): Promise<void> }[] = [];

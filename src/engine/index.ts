@@ -11,6 +11,7 @@ export type {
 } from './types';
 export type { SocketOptionsByType, ZmqOptions } from './options';
 export { libzmqEngine } from './libzmq';
-export { zmtpEngine } from './zmtp';
+export { curveKeyPair, z85Decode, z85Encode, zmtpEngine } from './zmtp';
+export type { ZapHandler, ZapReply, ZapRequest } from './zmtp';
 export { engines, getDefaultEngine, setDefaultEngine, resolveEngine } from './registry';
 export type { EngineName } from './registry';

@@ -7,6 +7,7 @@ import type {
   Sendable,
   SocketEvent,
   SocketType,
+  ZapHandler,
   ZmqOptions,
 } from '../engine';
 import type { ConsumeConfig, ConsumeResult } from './consume';
@@ -30,6 +31,21 @@ export interface CommonOptions {
   sendQueueHighWaterMark?: number;
   /** `writable$` turns true again when the queue is down to this. Default: half the high mark. */
   sendQueueLowWaterMark?: number;
+  /**
+   * A PLAIN or CURVE server's in-process ZAP handler (RFC 27), called once
+   * per client with its credentials: true (or a reply with a user id)
+   * lets it in; false, a refusal or a throw keeps it out. Both engines.
+   *
+   * ## Example
+   * ```ts
+   * import { pull, curveKeyPair, z85Encode } from 'rxzmq';
+   * const server = curveKeyPair();
+   * const allowed = new Set<string>([]);
+   * pull({ bind: 'tcp://127.0.0.1:*', curveServer: true, curveSecretKey: server.secretKey,
+   *   authenticate: ({ credentials }) => 'publicKey' in credentials && allowed.has(z85Encode(credentials.publicKey)) });
+   * ```
+   */
+  authenticate?: ZapHandler;
 }
 
 /**

@@ -106,7 +106,7 @@ describe('zmtp engine heartbeats and handshake timeout', () => {
   });
 
   it('heartbeat - a libzmq peer answers the PINGs, so an idle connection stays up', async () => {
-    const server = closer.add(router({ bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    const server = closer.add(router({ engine: 'libzmq', bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await server.ready;
     const client = closer.add(
       dealer({ engine: 'zmtp', connect: server.bindings[0]!, heartbeatInterval: 20, heartbeatTimeout: 100, linger: 0 }),

@@ -324,11 +324,11 @@ describe('zmtp socket', () => {
     const feed = closer.add(xpub({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await feed.ready;
     const heard = firstValueFrom(feed.pipe(take(2), toArray()));
-    const reader = closer.add(sub({ connect: feed.bindings[0]!, topics: 't', linger: 0 }));
+    const reader = closer.add(sub({ engine: libzmqEngine, connect: feed.bindings[0]!, topics: 't', linger: 0 }));
     setTimeout(() => reader.removeTopics('t'), 100);
     expect((await heard).map(([f]) => `${f![0]}${f!.subarray(1)}`)).toEqual(['1t', '0t']);
 
-    const upstream = closer.add(xpub({ bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    const upstream = closer.add(xpub({ engine: libzmqEngine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
     await upstream.ready;
     const subscribed = firstValueFrom(upstream);
     const relay = closer.add(xsub({ engine, connect: upstream.bindings[0]!, topics: 'a', linger: 0 }));

@@ -2,16 +2,16 @@
  * The zmtp engine: ZeroMQ's wire protocol (ZMTP 3.1, talking to 3.0 peers)
  * in TypeScript over Node's `net` sockets, with libzmq's socket semantics.
  *
- * Today: the NULL, PLAIN and CURVE mechanisms with in-process ZAP; tcp,
- * ipc and inproc (between zmtp sockets); every socket type. Options it
- * does not honour throw an error naming the libzmq engine (docs/ENGINES.md).
+ * The NULL, PLAIN and CURVE mechanisms with in-process ZAP; tcp, ipc and
+ * inproc (between zmtp sockets); every socket type. Options and transports
+ * it does not honour throw an error naming the libzmq engine
+ * (docs/ENGINES.md).
  */
 import type { Engine, EngineSocket, SocketType } from '../types';
 import { ZmtpSocket } from './socket';
 
 /**
- * The zmtp engine, registered as `'zmtp'` (experimental until the contract
- * tests pass over it in full; the default stays `'libzmq'`).
+ * The zmtp engine, registered as `'zmtp'`: the default engine.
  *
  * ## Example
  * ```ts
