@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
+import { OutputBatch } from './output';
 import {
   checkSignature,
   compatible,
   encodeError,
   encodeGreeting,
-  encodeMessage,
   encodePing,
   encodePong,
   FrameParser,
@@ -75,8 +75,9 @@ export interface ConnectionOptions {
   onWritten?(): void;
 }
 
-/** Chunks below this size are copied into one buffer per flush rather than written one by one. */
-const COALESCE_BELOW = 16 * 1024;
+
+/** Ms a connection closed for an error may take to say goodbye before its descriptor is destroyed. */
+const ERROR_GRACE = 500;
 
 const enum State {
   Signature,
@@ -102,8 +103,7 @@ export class ZmtpConnection {
   private greetingChunks: Buffer[] = [];
   private greetingBytes = 0;
   /** Chunks queued this tick, written together at its end. */
-  private readonly outgoing: Buffer[] = [];
-  private outgoingBytes = 0;
+  private readonly output = new OutputBatch();
   private readonly parser: FrameParser;
   private flushScheduled = false;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -172,10 +172,12 @@ export class ZmtpConnection {
    */
   send(frames: readonly Buffer[]): boolean {
     if (this.state !== State.Ready) return false;
-    this.write(this.cipher === undefined ? encodeMessage(frames) : this.cipher.encodeMessage(frames));
+    if (this.cipher === undefined) this.output.message(frames);
+    else this.output.raw(this.cipher.encodeMessage(frames));
+    this.scheduleFlush();
     this.batchMessages++;
     this.unwritten++;
-    return this.socket.writableLength + this.outgoingBytes < this.socket.writableHighWaterMark;
+    return this.socket.writableLength + this.output.bytes < this.socket.writableHighWaterMark;
   }
 
   /** Sends a command (SUBSCRIBE, CANCEL, ...). */
@@ -198,12 +200,27 @@ export class ZmtpConnection {
       error instanceof ZmtpProtocolError && before !== State.Signature && this.socket.writable
         ? Buffer.concat(encodeError((error instanceof ZmtpAuthError ? error.statusCode : error.message).slice(0, 255)))
         : undefined;
-    // After an error the descriptor goes as soon as the farewell is written, as libzmq closes it: a peer that keeps
-    // its half of the connection open must not hold it (nor be read on).
     if (!error) this.socket.end();
-    else if (farewell) this.socket.end(farewell, () => this.socket.destroy());
-    else this.socket.destroy();
+    else this.dropAfter(farewell);
     this.options.onClose(error);
+  }
+
+  /**
+   * Ends the socket after an error: the farewell (an ERROR command) goes
+   * out, what the peer still sends is read and dropped (closing with unread
+   * data would reset the connection and could lose the farewell), and the
+   * descriptor is destroyed when the peer closes or after a short grace at
+   * most, so a peer that keeps its half open cannot hold it.
+   */
+  private dropAfter(farewell: Buffer | undefined): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (farewell) socket.end(farewell);
+    else socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), ERROR_GRACE);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   /** The socket ended or failed. A PLAIN or CURVE peer that hangs up mid-handshake failed it (libzmq reports that too). */
@@ -398,10 +415,11 @@ export class ZmtpConnection {
 
   /** Queues chunks and flushes them all at the end of the tick, in one corked write. */
   private write(chunks: readonly Buffer[]): void {
-    for (const chunk of chunks) {
-      this.outgoing.push(chunk);
-      this.outgoingBytes += chunk.length;
-    }
+    this.output.raw(chunks);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     process.nextTick(this.flushNow);
@@ -417,12 +435,10 @@ export class ZmtpConnection {
    */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.outgoing.length === 0 || this.socket.destroyed) return;
+    if (this.output.empty || this.socket.destroyed) return;
     const messages = this.batchMessages;
     this.batchMessages = 0;
-    const chunks = coalesce(this.outgoing);
-    this.outgoing.length = 0;
-    this.outgoingBytes = 0;
+    const chunks = this.output.take();
     this.socket.cork();
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++) this.socket.write(chunks[i]);
@@ -435,28 +451,4 @@ export class ZmtpConnection {
     this.unwritten -= messages;
     if (this.state !== State.Closed) this.options.onWritten?.();
   }
-}
-
-/** Joins each run of consecutive small chunks into one buffer; large chunks stay as they are. */
-function coalesce(chunks: readonly Buffer[]): Buffer[] {
-  const out: Buffer[] = [];
-  let run: Buffer[] = [];
-  let runBytes = 0;
-  const endRun = (): void => {
-    if (run.length === 1) out.push(run[0]);
-    else if (run.length > 1) out.push(Buffer.concat(run, runBytes));
-    run = [];
-    runBytes = 0;
-  };
-  for (const chunk of chunks) {
-    if (chunk.length >= COALESCE_BELOW) {
-      endRun();
-      out.push(chunk);
-    } else {
-      run.push(chunk);
-      runBytes += chunk.length;
-    }
-  }
-  endRun();
-  return out;
 }
