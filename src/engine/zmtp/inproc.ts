@@ -168,7 +168,8 @@ class InprocEnd implements Link {
   }
 
   send(frames: readonly Buffer[]): void {
-    this.put(frames as Buffer[]);
+    // The reader's socket may change the array (a ROUTER puts the id in front): it gets its own.
+    this.put(frames.slice());
   }
 
   sendCommand(name: string, data: Buffer): void {

@@ -14,6 +14,12 @@ import { BasePattern, HOLD, type SendResult } from './pattern';
  */
 export class RouterPattern extends BasePattern {
   private readonly ids = new IdentityTable<Peer>();
+  /**
+   * The peers by the very Buffer of their id: a reply usually carries the
+   * id object the request was delivered with, found here without reading
+   * its bytes.
+   */
+  private readonly byIdObject = new WeakMap<Buffer, Peer>();
 
   constructor(
     private readonly mandatory: boolean,
@@ -27,21 +33,25 @@ export class RouterPattern extends BasePattern {
     const holder = wanted && this.handover ? this.ids.get(wanted) : undefined;
     if (holder) {
       this.ids.remove(wanted!);
+      this.byIdObject.delete(holder.identity);
       holder.identity = this.ids.generate();
       holder.close(0);
     }
     const id = this.ids.add(peer, wanted);
     if (!id) return false;
     peer.identity = id;
+    this.byIdObject.set(id, peer);
     return true;
   }
 
   detach(peer: Peer): void {
+    this.byIdObject.delete(peer.identity);
     if (this.ids.get(peer.identity) === peer) this.ids.remove(peer.identity);
   }
 
   send(frames: Buffer[]): SendResult {
-    const peer = frames.length > 0 ? this.ids.get(frames[0]!) : undefined;
+    const first = frames[0];
+    const peer = first === undefined ? undefined : (this.byIdObject.get(first) ?? this.ids.get(first));
     if (!peer) return this.mandatory ? engineError('EHOSTUNREACH', 'no peer with that routing id') : undefined;
     if (frames.length < 2) return undefined;
     if (!peer.hasRoom) return this.mandatory ? HOLD : undefined;
@@ -50,6 +60,7 @@ export class RouterPattern extends BasePattern {
   }
 
   override unwrap(peer: Peer, frames: Buffer[]): Buffer[] {
-    return [peer.identity, ...frames];
+    frames.unshift(peer.identity);
+    return frames;
   }
 }
