@@ -1,25 +1,36 @@
 /**
  * The zmtp engine's security parts on their own: Z85 (RFC 32), the CURVE
- * crypto helpers (against zeromq.js's libsodium-made keys), sealed MESSAGE
- * frames (round trips, replays, tampering), the ZAP call and the reading
- * of the security options.
+ * crypto helpers on libsodium (keys against zeromq.js's, boxes against the
+ * NaCl test vector), the wait for libsodium to load, sealed MESSAGE frames
+ * (round trips, replays, tampering), the ZAP call and the reading of the
+ * security options.
  */
 import fc from 'fast-check';
 import * as zmq from 'zeromq';
 import { FrameParser, ZmtpProtocolError } from '../../src/engine/zmtp/codec';
 import { curveKeyPair as engineKeyPair } from '../../src/engine/zmtp';
 import { CurveCipher } from '../../src/engine/zmtp/mechanisms/curve-cipher';
-import { beforenm, nonce, open, PrefixedBox, publicKeyOf, rawKeyPair, seal } from '../../src/engine/zmtp/mechanisms/curve-crypto';
-import { poly1305Into } from '../../src/engine/zmtp/mechanisms/poly1305';
-import { Salsa20 } from '../../src/engine/zmtp/mechanisms/salsa20';
+import {
+  beforenm,
+  nonce,
+  open,
+  publicKeyOf,
+  rawKeyPair,
+  seal,
+  secretOpen,
+  secretSeal,
+} from '../../src/engine/zmtp/mechanisms/curve-crypto';
 import { SealedReader } from '../../src/engine/zmtp/mechanisms/sealed-reader';
-import { poly1305 } from '@noble/ciphers/_poly1305';
-import { salsa20 } from '@noble/ciphers/salsa';
+import { SodiumGate } from '../../src/engine/zmtp/mechanisms/sodium-gate';
+import { sodiumReady } from '../../src/engine/zmtp/mechanisms/sodium';
 import { curveKey, z85Decode, z85Encode } from '../../src/engine/zmtp/mechanisms/z85';
 import { callZap, type ZapOutcome, type ZapRequest } from '../../src/engine/zmtp/mechanisms/zap';
 import { readSecurity } from '../../src/engine/zmtp/security-options';
 
 const RUNS = { numRuns: 100 };
+
+// The CURVE helpers call libsodium, which loads asynchronously once.
+beforeAll(() => sodiumReady());
 
 describe('z85', () => {
   it('z85 - encodes and decodes the RFC 32 test vector', () => {
@@ -87,55 +98,146 @@ describe('curve crypto', () => {
     expect(open(key, n, box.subarray(0, 10))).toBeUndefined();
   });
 
-  it('poly1305 - the RFC 8439 2.5.2 vector, and the same tags as @noble/ciphers for any key and length', () => {
-    const key = Buffer.from('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b', 'hex');
-    const tag = Buffer.alloc(16);
-    poly1305Into(Buffer.from('Cryptographic Forum Research Group'), key, tag, 0);
-    expect(tag.toString('hex')).toBe('a8061dc1305136c6c22b8baf0c0127a9');
-    const bytes = (n: number) => fc.oneof(fc.uint8Array({ minLength: n, maxLength: n }), fc.constant(new Uint8Array(n).fill(0xff)));
-    fc.assert(
-      fc.property(bytes(32), fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.nat(100).map((n) => new Uint8Array(n).fill(0xff))), (k, msg) => {
-        poly1305Into(msg, k, tag, 0);
-        expect(tag.equals(Buffer.from(poly1305(msg, k)))).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('salsa20 - the same keystream as @noble/ciphers from any starting byte', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.nat(200), fc.nat(100), (key, n, length, start) => {
-        const expected = salsa20(key, n, new Uint8Array(start + length)).subarray(start);
-        const data = new Uint8Array(length);
-        new Salsa20(key).xor(n, data, start);
-        expect(Buffer.from(data).equals(Buffer.from(expected))).toBe(true);
-      }),
-      RUNS,
-    );
-  });
-
   it('box - a low-order public key is a protocol error, not a crash', () => {
     expect(() => beforenm(Buffer.alloc(32), rawKeyPair().secretKey)).toThrow(ZmtpProtocolError);
   });
 
-  it('box - sealing in place with a prefixed nonce gives the same box as NaCl crypto_box', () => {
+  it('box - the NaCl crypto_box test vector (Alice to Bob, 131 bytes) seals and opens byte for byte', () => {
+    const { bobPublic, aliceSecret, nonce24, plain, box } = NACL_VECTOR;
+    const key = beforenm(bobPublic, aliceSecret);
+    expect(seal(key, nonce24, plain).equals(box)).toBe(true);
+    expect(open(key, nonce24, box)?.equals(plain)).toBe(true);
+  });
+
+  it('box - any flipped bit, in tag or ciphertext, makes a box not open', () => {
     const key = beforenm(rawKeyPair().publicKey, rawKeyPair().secretKey);
-    const box = new PrefixedBox(key, 'CurveZMQMESSAGEC');
+    const n = nonce('CurveZMQMESSAGEC', Buffer.alloc(8, 3));
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (plain, counter) => {
-        const short = Buffer.alloc(8);
-        short.writeUInt32BE(counter, 4);
-        const region = Buffer.alloc(32 + plain.length);
-        region.set(plain, 32);
-        box.sealInPlace(short, region);
-        expect(region.subarray(16).equals(seal(key, nonce('CurveZMQMESSAGEC', short), plain))).toBe(true);
-        expect(box.openInPlace(short, region)).toBe(true);
-        expect(region.subarray(32).equals(Buffer.from(plain))).toBe(true);
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (plain, at, bit) => {
+        const box = seal(key, n, plain);
+        expect(box.length).toBe(plain.length + 16);
+        expect(open(key, n, box)?.equals(Buffer.from(plain))).toBe(true);
+        box[at % box.length] ^= 1 << bit;
+        expect(open(key, n, box)).toBeUndefined();
       }),
       RUNS,
     );
   });
+
+  it('secretbox - the cookie box opens with its own key and nonce only', () => {
+    const key = Buffer.alloc(32, 9);
+    const n = nonce('COOKIE--', Buffer.alloc(16, 1));
+    const box = secretSeal(key, n, Buffer.from('cookie'));
+    expect(secretOpen(key, n, box)?.toString()).toBe('cookie');
+    expect(secretOpen(Buffer.alloc(32, 8), n, box)).toBeUndefined();
+    expect(secretOpen(key, n, box.subarray(0, 15))).toBeUndefined();
+    // crypto_box_afternm is crypto_secretbox under the beforenm key: the two agree.
+    expect(open(key, n, box)?.toString()).toBe('cookie');
+  });
 });
+
+describe('sodium gate', () => {
+  /** A host that records what a gate does with it. */
+  function host() {
+    const failed: Error[] = [];
+    const state = { closed: false };
+    return {
+      failed,
+      state,
+      host: {
+        metadata: {},
+        address: '',
+        get closed() {
+          return state.closed;
+        },
+        send: () => undefined,
+        check: () => undefined,
+        done: () => undefined,
+        fail: (error: Error) => failed.push(error),
+      },
+    };
+  }
+
+  it('gate - once libsodium is loaded, steps run at once and their errors throw to the caller', async () => {
+    await sodiumReady();
+    const { host: h, failed } = host();
+    const gate = new SodiumGate(h);
+    const ran: number[] = [];
+    gate.run(() => ran.push(1));
+    expect(ran).toEqual([1]);
+    expect(() =>
+      gate.run(() => {
+        throw new ZmtpProtocolError('bad-box', 'x');
+      }),
+    ).toThrow(ZmtpProtocolError);
+    expect(failed).toEqual([]);
+  });
+
+  it('gate - before libsodium is loaded, steps wait and run in order; a throw fails the connection and drops the rest', async () => {
+    await jestIsolated(async (Gate, ready) => {
+      const { host: h, failed } = host();
+      const gate = new Gate(h);
+      const ran: number[] = [];
+      gate.run(() => ran.push(1));
+      gate.run(() => ran.push(2));
+      gate.run(() => {
+        throw new ZmtpProtocolError('bad-box', 'x');
+      });
+      gate.run(() => ran.push(4));
+      expect(ran).toEqual([]);
+      // The gate's own wait was registered first, so it has drained its queue when this one resumes.
+      await ready();
+      expect(ran).toEqual([1, 2]);
+      expect(failed.map((e) => (e as ZmtpProtocolError).reason)).toEqual(['bad-box']);
+    });
+  });
+
+  it('gate - steps queued for a connection that closes meanwhile never run', async () => {
+    await jestIsolated(async (Gate, ready) => {
+      const { host: h, failed, state } = host();
+      const gate = new Gate(h);
+      const ran: number[] = [];
+      gate.run(() => ran.push(1));
+      state.closed = true;
+      await ready();
+      expect(ran).toEqual([]);
+      expect(failed).toEqual([]);
+    });
+  });
+});
+
+/** The NaCl distribution's crypto_box test (tests/box.c, box2.c), as libsodium ships it. */
+const NACL_VECTOR = {
+  aliceSecret: hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'),
+  bobPublic: hex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f'),
+  nonce24: hex('69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37'),
+  plain: hex(
+    'be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb31' +
+      '0e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705',
+  ),
+  box: hex(
+    'f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c972' +
+      '71d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b3' +
+      '7973f622a43d14a6599b1f654cb45a74e355a5',
+  ),
+};
+
+function hex(text: string): Buffer {
+  return Buffer.from(text, 'hex');
+}
+
+/** Runs `body` with SodiumGate and sodiumReady from a fresh module registry, where libsodium has not been loaded yet. */
+async function jestIsolated(body: (Gate: typeof SodiumGate, ready: typeof sodiumReady) => Promise<void>): Promise<void> {
+  let Gate: typeof SodiumGate | undefined;
+  let ready: typeof sodiumReady | undefined;
+  jest.isolateModules(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    Gate = (require('../../src/engine/zmtp/mechanisms/sodium-gate') as { SodiumGate: typeof SodiumGate }).SodiumGate;
+    ready = (require('../../src/engine/zmtp/mechanisms/sodium') as { sodiumReady: typeof sodiumReady }).sodiumReady;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  });
+  await body(Gate!, ready!);
+}
 
 describe('sealed MESSAGE frames', () => {
   /** A client-side cipher and a reader of what it seals, as the server holds them. */

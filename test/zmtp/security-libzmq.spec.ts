@@ -109,10 +109,28 @@ async function libzmqServerBothWays(serverOptions: object, clientOptions: object
   const atClient: Message[] = [];
   client.subscribe((m) => atClient.push(m));
   await client.send(multipart);
-  expect(sameFrames(await server.receive())).toBe(true);
+  expect(sameFrames(await receiveDespiteEagain(server))).toBe(true);
   await server.send(multipart);
   await waitFor(() => atClient.length === 1, 5000, 'the reply');
   expect(sameFrames(atClient[0])).toBe(true);
+}
+
+/**
+ * zeromq.js's `receive()`, tried again (a bounded number of times) when it
+ * rejects with EAGAIN although the socket has no receiveTimeout: zeromq.js
+ * reads at once when libzmq's ZMQ_EVENTS says POLLIN, and on this CURVE
+ * server with ZAP that read sometimes finds nothing (about one run of this
+ * file in ten once the zmtp client sealed with libsodium, which changed the
+ * timing; never seen in 30 runs before). The message comes on the next try.
+ */
+async function receiveDespiteEagain(socket: zmq.Pair, tries = 20): Promise<Buffer[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await socket.receive();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EAGAIN' || attempt >= tries) throw err;
+    }
+  }
 }
 
 /** A PUSH client refused by a zmtp PULL server: nothing arrives; both sides' events once both reported it. */

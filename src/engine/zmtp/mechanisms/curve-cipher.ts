@@ -1,12 +1,14 @@
 import { FLAG_LONG, headerLength, writeHeader, ZmtpProtocolError } from '../codec';
-import { PrefixedBox } from './curve-crypto';
+import { nonce, open, seal } from './curve-crypto';
 import { readShortNonce, writeShortNonce } from './curve-nonce';
 import type { MessageCipher } from './mechanism';
 
 /** `\x07MESSAGE`: the name-length byte and the name. */
 const NAME = Buffer.from('\x07MESSAGE', 'latin1');
-/** Name, short nonce, then the box: the 32 bytes before the plaintext's flags byte are the box's scratch. */
+/** Name (8 bytes), short nonce (8), then the box: its tag (16), the flags byte and the frame. */
 const HEAD = 32;
+/** Where the box starts in a MESSAGE. */
+const BOX = 16;
 /** Flags inside the box: more frames follow; the payload is a command. */
 const MORE = 1;
 const COMMAND = 2;
@@ -19,14 +21,14 @@ const COMMAND = 2;
  * one accepted is a replay. Frames are written as plain (not command)
  * frames, as libzmq writes them; either kind is read.
  *
- * Per message: one buffer holding every frame's header and box, sealed in
- * place with the keys derived once per connection (see {@link PrefixedBox}).
- * Incoming boxes are opened in place, inside the received bytes.
+ * Per message: one buffer holding every frame's header and box, each box
+ * sealed by libsodium under the connection's one beforenm key, with a
+ * nonce buffer per direction whose last 8 bytes are rewritten per frame.
  */
 export class CurveCipher implements MessageCipher {
-  private readonly sealer: PrefixedBox;
-  private readonly opener: PrefixedBox;
-  private readonly short = new Uint8Array(8);
+  /** The 24-byte nonces: the direction's prefix, then the short nonce of the frame at hand. */
+  private readonly sendNonce: Uint8Array;
+  private readonly receiveNonce: Uint8Array;
 
   /**
    * @param key the connection's crypto_box key (beforenm of the peers' short-term keys)
@@ -36,14 +38,14 @@ export class CurveCipher implements MessageCipher {
    * @param peerNonce the last short nonce the peer used in the handshake
    */
   constructor(
-    key: Uint8Array,
+    private readonly key: Uint8Array,
     sendPrefix: string,
     receivePrefix: string,
     private nextNonce: number,
     private peerNonce: number,
   ) {
-    this.sealer = new PrefixedBox(key, sendPrefix);
-    this.opener = new PrefixedBox(key, receivePrefix);
+    this.sendNonce = nonce(sendPrefix, new Uint8Array(8));
+    this.receiveNonce = nonce(receivePrefix, new Uint8Array(8));
   }
 
   encodeMessage(frames: readonly Buffer[]): Buffer[] {
@@ -75,11 +77,10 @@ export class CurveCipher implements MessageCipher {
     region[HEAD] = flags;
     a.copy(region, HEAD + 1);
     if (b) b.copy(region, HEAD + 1 + a.length);
-    const n = this.nextNonce++;
-    writeShortNonce(this.short, 0, n);
-    this.sealer.sealInPlace(this.short, region);
+    writeShortNonce(this.sendNonce, 16, this.nextNonce++);
+    region.set(seal(this.key, this.sendNonce, region.subarray(HEAD)), BOX);
     NAME.copy(region, 0);
-    region.set(this.short, 8);
+    region.set(this.sendNonce.subarray(16), 8);
     return start + size;
   }
 
@@ -89,10 +90,11 @@ export class CurveCipher implements MessageCipher {
     }
     const n = readShortNonce(body, 8);
     if (n <= this.peerNonce) throw new ZmtpProtocolError('bad-nonce', `a CURVE nonce out of order (${n} after ${this.peerNonce})`);
-    this.short.set(body.subarray(8, 16));
-    if (!this.opener.openInPlace(this.short, body)) throw new ZmtpProtocolError('bad-box', 'a CURVE MESSAGE does not open');
+    this.receiveNonce.set(body.subarray(8, 16), 16);
+    const plain = open(this.key, this.receiveNonce, body.subarray(BOX));
+    if (!plain) throw new ZmtpProtocolError('bad-box', 'a CURVE MESSAGE does not open');
     this.peerNonce = n;
-    return { flags: body[HEAD], payload: body.subarray(HEAD + 1) };
+    return { flags: plain[0], payload: plain.subarray(1) };
   }
 }
 

@@ -3,6 +3,7 @@ import { CurveCipher } from './curve-cipher';
 import { beforenm, nonce, open, random, rawKeyPair, seal } from './curve-crypto';
 import { readShortNonce, shortNonce } from './curve-nonce';
 import { unexpected, type Mechanism, type MechanismHost } from './mechanism';
+import { SodiumGate } from './sodium-gate';
 
 /** A CURVE client's keys: its long-term pair and the server's long-term public key (32 bytes each). */
 export interface CurveClientKeys {
@@ -26,31 +27,43 @@ const enum Step {
  * WELCOME (the server's short-term key S' and a cookie, boxed by the
  * server's long-term key: only the holder of the expected key opens it),
  * INITIATE (our long-term key, vouching for C', and our metadata), READY.
+ * Each step waits for libsodium to be loaded (see {@link SodiumGate}).
  */
 export class CurveClient implements Mechanism {
-  private step = Step.Welcome;
+  private at = Step.Welcome;
   /** Our short-term pair (C', c'). */
   private readonly transient = rawKeyPair();
   private nextNonce = 1;
   /** beforenm(S', c'), once WELCOME is read. */
   private key: Uint8Array | undefined;
+  private readonly gate: SodiumGate;
 
   constructor(
     private readonly host: MechanismHost,
     private readonly keys: CurveClientKeys,
-  ) {}
+  ) {
+    this.gate = new SodiumGate(host);
+  }
 
   start(): void {
+    this.gate.run(() => this.hello());
+  }
+
+  command(name: string, data: Buffer): void {
+    this.gate.run(() => this.step(name, data));
+  }
+
+  private hello(): void {
     const n = shortNonce(this.nextNonce++);
     const box = seal(beforenm(this.keys.serverKey, this.transient.secretKey), nonce('CurveZMQHELLO---', n), new Uint8Array(64));
     const data = Buffer.concat([Buffer.of(1, 0), Buffer.alloc(HELLO_PADDING), this.transient.publicKey, n, box]);
     this.host.send(encodeCommand('HELLO', data));
   }
 
-  command(name: string, data: Buffer): void {
-    if (this.step === Step.Welcome && name === 'WELCOME') this.welcome(data);
-    else if (this.step === Step.Ready && name === 'READY') this.ready(data);
-    else throw unexpected(name, this.step === Step.Welcome ? 'WELCOME' : 'READY');
+  private step(name: string, data: Buffer): void {
+    if (this.at === Step.Welcome && name === 'WELCOME') this.welcome(data);
+    else if (this.at === Step.Ready && name === 'READY') this.ready(data);
+    else throw unexpected(name, this.at === Step.Welcome ? 'WELCOME' : 'READY');
   }
 
   private welcome(data: Buffer): void {
@@ -75,7 +88,7 @@ export class CurveClient implements Mechanism {
     const plain = Buffer.concat([this.keys.publicKey, vouchNonce, vouch, encodeMetadata(this.host.metadata)]);
     const n = shortNonce(this.nextNonce++);
     const box = seal(key, nonce('CurveZMQINITIATE', n), plain);
-    this.step = Step.Ready;
+    this.at = Step.Ready;
     this.host.send(encodeCommand('INITIATE', Buffer.concat([cookie, n, box])));
   }
 
@@ -85,7 +98,7 @@ export class CurveClient implements Mechanism {
     if (!opened) throw new ZmtpProtocolError('bad-box', 'the CURVE READY does not open');
     const metadata = parseMetadata(opened);
     this.host.check(metadata);
-    this.step = Step.Done;
+    this.at = Step.Done;
     const cipher = new CurveCipher(key, 'CurveZMQMESSAGEC', 'CurveZMQMESSAGES', this.nextNonce, readShortNonce(data, 0));
     this.host.done({ metadata, cipher });
   }

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { encodeCommand, encodeMetadata, parseMetadata, ZmtpProtocolError } from '../codec';
 import { CurveCipher } from './curve-cipher';
-import { beforenm, nonce, open, random, rawKeyPair, seal } from './curve-crypto';
+import { beforenm, nonce, open, random, rawKeyPair, seal, secretOpen, secretSeal } from './curve-crypto';
 import { readShortNonce, shortNonce } from './curve-nonce';
 import { unexpected, ZmtpAuthError, type Mechanism, type MechanismHost, type ZapSettings } from './mechanism';
+import { SodiumGate } from './sodium-gate';
 import { callZap, type ZapOutcome } from './zap';
 
 /** A CURVE server's long-term key pair (32 bytes each). */
@@ -31,30 +32,38 @@ const badBox = (what: string): ZmtpProtocolError => new ZmtpProtocolError('bad-b
  * secret key, answers WELCOME (its short-term key and a cookie only it can
  * open), checks INITIATE (cookie, the box under the short-term keys, the
  * client's vouch), asks ZAP about the client's long-term key, and answers
- * READY or ERROR with the ZAP status code.
+ * READY or ERROR with the ZAP status code. Commands that come before
+ * libsodium is loaded wait for it, in order (see {@link SodiumGate}).
  */
 export class CurveServer implements Mechanism {
-  private step = Step.Hello;
-  /** Our short-term pair (S', s'), and the key that seals the cookie, both for this connection only. */
+  private at = Step.Hello;
+  /** Our short-term pair (S', s'), and (from HELLO on) the key that seals the cookie, both for this connection only. */
   private readonly transient = rawKeyPair();
-  private readonly cookieKey = random(32);
+  private cookieKey: Buffer | undefined;
   private clientTransient: Buffer | undefined;
   private clientNonce = 0;
+  private readonly gate: SodiumGate;
 
   constructor(
     private readonly host: MechanismHost,
     private readonly keys: CurveServerKeys,
     private readonly zap: ZapSettings,
-  ) {}
+  ) {
+    this.gate = new SodiumGate(host);
+  }
 
   start(): void {
     // The client speaks first.
   }
 
   command(name: string, data: Buffer): void {
-    if (this.step === Step.Hello && name === 'HELLO') this.hello(data);
-    else if (this.step === Step.Initiate && name === 'INITIATE') this.initiate(data);
-    else throw unexpected(name, this.step === Step.Initiate ? 'INITIATE' : 'HELLO');
+    this.gate.run(() => this.step(name, data));
+  }
+
+  private step(name: string, data: Buffer): void {
+    if (this.at === Step.Hello && name === 'HELLO') this.hello(data);
+    else if (this.at === Step.Initiate && name === 'INITIATE') this.initiate(data);
+    else throw unexpected(name, this.at === Step.Initiate ? 'INITIATE' : 'HELLO');
   }
 
   private hello(data: Buffer): void {
@@ -67,21 +76,23 @@ export class CurveServer implements Mechanism {
     if (!opened) throw new ZmtpProtocolError('bad-box', 'the CURVE HELLO does not open: the client has another server key');
     this.clientTransient = clientTransient;
     this.clientNonce = readShortNonce(data, 106);
+    const cookieKey = random(32);
+    this.cookieKey = cookieKey;
     const cookieNonce = random(16);
     const cookie = Buffer.concat([
       cookieNonce,
-      seal(this.cookieKey, nonce('COOKIE--', cookieNonce), Buffer.concat([clientTransient, this.transient.secretKey])),
+      secretSeal(cookieKey, nonce('COOKIE--', cookieNonce), Buffer.concat([clientTransient, this.transient.secretKey])),
     ]);
     const welcomeNonce = random(16);
     const box = seal(helloKey, nonce('WELCOME-', welcomeNonce), Buffer.concat([this.transient.publicKey, cookie]));
-    this.step = Step.Initiate;
+    this.at = Step.Initiate;
     this.host.send(encodeCommand('WELCOME', Buffer.concat([welcomeNonce, box])));
   }
 
   private initiate(data: Buffer): void {
     if (data.length < INITIATE_MIN) throw new ZmtpProtocolError('bad-command', 'a malformed CURVE INITIATE');
     const clientTransient = this.clientTransient!;
-    const cookie = open(this.cookieKey, nonce('COOKIE--', data.subarray(0, 16)), data.subarray(16, COOKIE_SIZE));
+    const cookie = secretOpen(this.cookieKey!, nonce('COOKIE--', data.subarray(0, 16)), data.subarray(16, COOKIE_SIZE));
     const expected = Buffer.concat([clientTransient, this.transient.secretKey]);
     if (!cookie || !timingSafeEqual(cookie, expected)) throw badBox('INITIATE cookie');
     const n = readShortNonce(data, COOKIE_SIZE);
@@ -94,7 +105,7 @@ export class CurveServer implements Mechanism {
     if (!vouch || !vouch.equals(Buffer.concat([clientTransient, this.keys.publicKey]))) throw badBox('INITIATE vouch');
     const metadata = parseMetadata(plain.subarray(128));
     this.host.check(metadata);
-    this.step = Step.Zap;
+    this.at = Step.Zap;
     const { authenticate, domain, identity } = this.zap;
     const request = { domain, address: this.host.address, identity, mechanism: 'CURVE' as const, credentials: { publicKey: clientKey } };
     callZap(authenticate, request, (outcome) => this.authenticated(outcome, key, n, metadata));
@@ -108,7 +119,7 @@ export class CurveServer implements Mechanism {
     }
     const n = shortNonce(1);
     const box = seal(key, nonce('CurveZMQREADY---', n), encodeMetadata(this.host.metadata));
-    this.step = Step.Done;
+    this.at = Step.Done;
     this.host.send(encodeCommand('READY', Buffer.concat([n, box])));
     const cipher = new CurveCipher(key, 'CurveZMQMESSAGES', 'CurveZMQMESSAGEC', 2, clientNonce);
     this.host.done({ metadata, userId: outcome.userId, zapMetadata: outcome.metadata, cipher });

@@ -24,7 +24,7 @@ export class SealedReader {
   ) {}
 
   /**
-   * One sealed frame, `body` starting at `\x07MESSAGE` (decrypted in place).
+   * One sealed frame, `body` starting at `\x07MESSAGE`.
    *
    * @throws ZmtpProtocolError when it does not open, is out of order, or breaks the limits above
    */
