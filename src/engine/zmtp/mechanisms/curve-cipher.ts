@@ -1,5 +1,6 @@
 import { FLAG_LONG, headerLength, writeHeader, ZmtpProtocolError } from '../codec';
-import { nonce, open, seal } from './curve-crypto';
+import { nonce } from './curve-crypto';
+import { openFrom, sealInto } from './sodium-scratch';
 import { readShortNonce, writeShortNonce } from './curve-nonce';
 import type { MessageCipher } from './mechanism';
 
@@ -78,7 +79,7 @@ export class CurveCipher implements MessageCipher {
     a.copy(region, HEAD + 1);
     if (b) b.copy(region, HEAD + 1 + a.length);
     writeShortNonce(this.sendNonce, 16, this.nextNonce++);
-    region.set(seal(this.key, this.sendNonce, region.subarray(HEAD)), BOX);
+    sealInto(this.key, this.sendNonce, region.subarray(HEAD), region, BOX);
     NAME.copy(region, 0);
     region.set(this.sendNonce.subarray(16), 8);
     return start + size;
@@ -91,7 +92,7 @@ export class CurveCipher implements MessageCipher {
     const n = readShortNonce(body, 8);
     if (n <= this.peerNonce) throw new ZmtpProtocolError('bad-nonce', `a CURVE nonce out of order (${n} after ${this.peerNonce})`);
     this.receiveNonce.set(body.subarray(8, 16), 16);
-    const plain = open(this.key, this.receiveNonce, body.subarray(BOX));
+    const plain = openFrom(this.key, this.receiveNonce, body.subarray(BOX));
     if (!plain) throw new ZmtpProtocolError('bad-box', 'a CURVE MESSAGE does not open');
     this.peerNonce = n;
     return { flags: plain[0], payload: plain.subarray(1) };
