@@ -90,6 +90,15 @@ const sendNever = (side: ZSide): void => void side.socket.send!([build(text('nev
 const handshakeFailures = (peer: Pyzmq, id: string): string[] =>
   peer.monitor(id).filter((e) => e.name.startsWith('HANDSHAKE_FAILED')).map((e) => `${e.name} ${e.value}`);
 
+/** `wait`, its failure message followed by `state()`. */
+async function explained(wait: Promise<void>, state: () => string): Promise<void> {
+  try {
+    await wait;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${state()}`);
+  }
+}
+
 /**
  * A zmtp PAIR server and a pyzmq PAIR client: the client sends PAYLOAD, the
  * server sees it byte for byte and sends it back, and so does the client.
@@ -148,10 +157,11 @@ async function zapByZmtp(serverOptions: object, handler: ZapHandler, allowed: Py
     await sendAll(server, [text('tick')]);
     await delay(20);
   }
-  await waitFor(() => failures(server, 'auth').length > 0, 10_000, 'the zmtp server to refuse a client');
-  await waitFor(() => handshakeFailures(py, no.id).length > 0, 10_000, 'the refused pyzmq client to report it');
+  const state = () => `zmtp server: ${JSON.stringify(server.events)}\npyzmq: ${JSON.stringify(py.peer.lines.slice(-30))}`;
+  await explained(waitFor(() => failures(server, 'auth').length > 0, 10_000, 'the zmtp server to refuse a client'), state);
+  await explained(waitFor(() => handshakeFailures(py, no.id).length > 0, 10_000, 'the refused pyzmq client to report it'), state);
   await sendAll(server, [text('last')]);
-  await waitFor(() => py.received(yes.id).some(([frame]) => frame === text('last')), 10_000, 'the last message');
+  await explained(waitFor(() => py.received(yes.id).some(([frame]) => frame === text('last')), 10_000, 'the last message'), state);
   expect(py.received(yes.id).every(([frame]) => frame === text('tick') || frame === text('last'))).toBe(true);
   expect(py.received(no.id)).toEqual([]);
   return { server, refusedView: handshakeFailures(py, no.id) };
