@@ -143,19 +143,25 @@ class Peer:
                 sock.setsockopt(option, convert(cmd[key]))
         for topic in cmd.get("subscribe", []):
             sock.setsockopt(zmq.SUBSCRIBE, bytes.fromhex(topic))
-        if "bind" in cmd:
-            sock.bind(cmd["bind"])
-        else:
-            sock.connect(cmd["connect"])
+        monitor = sock.get_monitor_socket() if cmd.get("monitor") else None  # before bind/connect: no early event missed
+        try:
+            if "bind" in cmd:
+                sock.bind(cmd["bind"])
+            else:
+                sock.connect(cmd["connect"])
+        except zmq.ZMQError:
+            if monitor is not None:
+                monitor.close(0)
+            sock.close(0)
+            raise
+        if monitor is not None:
+            self.monitors[monitor] = cmd["id"]
+            self.poller.register(monitor, zmq.POLLIN)
         name = cmd["id"]
         self.sockets[name] = sock
         self.names[sock] = name
         if cmd.get("echo"):
             self.echo.add(name)
-        if cmd.get("monitor"):
-            monitor = sock.get_monitor_socket()
-            self.monitors[monitor] = name
-            self.poller.register(monitor, zmq.POLLIN)
         if sock.type not in (zmq.PUB, zmq.PUSH):
             self.poller.register(sock, zmq.POLLIN)
         out(event="open", id=name, endpoint=sock.getsockopt(zmq.LAST_ENDPOINT).decode())
