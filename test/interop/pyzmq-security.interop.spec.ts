@@ -38,7 +38,18 @@ import {
 } from '../../src';
 import { Closer, delay, waitFor } from '../helpers';
 import { stopPythonPeers } from './python';
-import { build, describeWithPyzmq, gen, Pyzmq, shown, shownSpec, text, type FrameSpec, type PySocketSpec } from './pyzmq';
+import {
+  build,
+  describeWithPyzmq,
+  gen,
+  Pyzmq,
+  shown,
+  shownSpec,
+  text,
+  type FrameSpec,
+  type PySocketSpec,
+  type PyZapRequest,
+} from './pyzmq';
 
 /** A zmtp socket, with what its type may lack made optional. */
 type Made = SocketBase & Partial<Receiving & Sending>;
@@ -54,7 +65,7 @@ const PAYLOAD: FrameSpec[] = ['', gen(255, 1), gen(256, 2), gen(65537, 3), '', t
 let py: Pyzmq;
 let bare: Pyzmq;
 /** The pyzmq sockets the test opened, closed after it. */
-let opened: [Pyzmq, string][] = [];
+const opened: [Pyzmq, string][] = [];
 
 beforeAll(async () => {
   [py, bare] = await Promise.all([Pyzmq.start(), Pyzmq.start()]);
@@ -175,10 +186,13 @@ async function zapByZmtp(serverOptions: object, handler: ZapHandler, allowed: Py
 /**
  * A pyzmq PULL server (ZAP allows `allow`) and two zmtp PUSH clients: the
  * allowed one's message arrives; the refused one's does not, and it reports
- * an auth failure with the ZAP status code.
+ * an auth failure with the ZAP status code. Resolves with the distinct
+ * requests ZAP answered (the refused client dials again after a refusal,
+ * where libzmq 4.3.4 stops).
  */
 async function zapByPyzmq(server: PySocketSpec, allow: string, allowedOptions: object, refusedOptions: object) {
   await py.zap([allow]);
+  const before = py.zapRequests().length;
   const { id, endpoint } = await pyOpen({ ...server, bind: ENDPOINT });
   const refused = zmtp(push, { connect: endpoint, reconnectInterval: 50, ...refusedOptions });
   sendNever(refused);
@@ -189,7 +203,8 @@ async function zapByPyzmq(server: PySocketSpec, allow: string, allowedOptions: o
   await py.ping();
   expect(py.received(id)).toEqual([[text('good')]]);
   expect(failures(refused, 'auth')[0]).toMatchObject({ error: expect.objectContaining({ statusCode: '400' }) });
-  return py.zapRequests().slice(-2);
+  const distinct = new Set(py.zapRequests().slice(before).map((r) => JSON.stringify(r)));
+  return [...distinct].map((r) => JSON.parse(r) as PyZapRequest);
 }
 
 describeWithPyzmq('zmtp engine - pyzmq interop: CURVE', () => {
