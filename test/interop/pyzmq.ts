@@ -61,9 +61,39 @@ export interface PySocketSpec {
   heartbeat_timeout?: number;
   reconnect_ivl?: number;
   maxmsgsize?: number;
+  /** PLAIN server (ZAP decides: see {@link Pyzmq.zap}). */
+  plain_server?: 1;
+  plain_username?: string;
+  plain_password?: string;
+  /** CURVE server: needs curve_secretkey. */
+  curve_server?: 1;
+  /** Z85 keys (40 characters). */
+  curve_publickey?: string;
+  curve_secretkey?: string;
+  curve_serverkey?: string;
+  zap_domain?: string;
+  /** Report the socket's monitor events (see {@link Pyzmq.monitor}). */
+  monitor?: boolean;
+}
+
+/** A ZAP request as the peer's handler saw and answered it. */
+export interface PyZapRequest {
+  domain: string;
+  address: string;
+  mechanism: 'PLAIN' | 'CURVE';
+  /** PLAIN: user name and password; CURVE: the client's public key in Z85. */
+  credentials: string[];
+  status: '200' | '400';
+}
+
+/** A libzmq monitor event of a pyzmq socket: its name (HANDSHAKE_FAILED_AUTH, ...) and value. */
+export interface PyMonitorEvent {
+  name: string;
+  value: number;
 }
 
 let sockets = 0;
+let pings = 0;
 
 /** The pyzmq peer process and the sockets it holds. */
 export class Pyzmq {
@@ -111,6 +141,46 @@ export class Pyzmq {
   async receivedCount(id: string, count: number, ms = 10_000): Promise<Shown[][]> {
     await waitFor(() => this.received(id).length >= count, ms, `${count} messages at pyzmq socket ${id}\n${this.peer.errors}`);
     return this.received(id);
+  }
+
+  /** Resolves once the peer has handled every command written before (a round trip). */
+  async ping(): Promise<void> {
+    const n = ++pings;
+    this.peer.write({ op: 'ping', n });
+    await this.peer.waitFor((l) => l.event === 'pong' && l.n === n);
+  }
+
+  /** A CURVE key pair from pyzmq's `zmq.curve_keypair()`, in Z85. */
+  async keyPair(): Promise<{ publicKey: string; secretKey: string }> {
+    const from = this.peer.lines.length;
+    this.peer.write({ op: 'keypair' });
+    const line = await this.peer.waitFor((l) => l.event === 'keypair', 10_000, from);
+    return { publicKey: String(line.public), secretKey: String(line.secret) };
+  }
+
+  /**
+   * Starts (or re-arms) the peer's ZAP handler on inproc://zeromq.zap.01:
+   * it allows PLAIN `user:password` and CURVE Z85 public keys in `allow`,
+   * and refuses every other client with 400.
+   */
+  async zap(allow: string[]): Promise<void> {
+    const from = this.peer.lines.length;
+    this.peer.write({ op: 'zap', allow });
+    await this.peer.waitFor((l) => l.event === 'zap_on' || l.event === 'error', 10_000, from);
+  }
+
+  /** The ZAP requests the peer's handler answered so far. */
+  zapRequests(): PyZapRequest[] {
+    return this.peer.lines
+      .filter((l) => l.event === 'zap')
+      .map(({ domain, address, mechanism, credentials, status }) => ({ domain, address, mechanism, credentials, status }) as PyZapRequest);
+  }
+
+  /** The monitor events socket `id` (opened with `monitor`) reported so far. */
+  monitor(id: string): PyMonitorEvent[] {
+    return this.peer.lines
+      .filter((l) => l.event === 'monitor' && l.id === id)
+      .map((l) => ({ name: String(l.name), value: Number(l.value) }));
   }
 
   /** Errors the peer reported. */
