@@ -108,6 +108,18 @@ describe('PLAIN', () => {
     expect(failures(clientEvents, 'auth')[0]).toMatchObject({ error: expect.objectContaining({ message: expect.stringMatching(/400/) }) });
   });
 
+  it('PLAIN - a client refused with an ERROR does not dial again (as a libzmq client does not)', async () => {
+    let asked = 0;
+    const { clientEvents } = await refused(
+      { plainServer: true, ...auth(() => (asked++, false)) },
+      { plainUsername: 'alice', plainPassword: 'x' },
+      'auth',
+    );
+    await delay(300); // six reconnect intervals of the client
+    expect(asked).toBe(1);
+    expect(clientEvents.some((e) => e.type === 'connectRetried')).toBe(false);
+  });
+
   it('PLAIN - a server without a handler refuses everyone (as libzmq 4.3 does)', async () => {
     await refused({ plainServer: true }, { plainUsername: 'alice', plainPassword: 'x' }, 'auth');
   });

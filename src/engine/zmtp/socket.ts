@@ -27,12 +27,13 @@ interface Listener {
 const SESSION_TYPES: ReadonlySet<SocketType> = new Set(['push', 'dealer', 'req', 'pair']);
 
 /**
- * Why a connection may end and still be dialed again: it dropped, timed
- * out, or the peer refused us (an ERROR command). A protocol error this
- * side found in what the peer sent ends the endpoint for good, as in libzmq
- * (a misbehaving or misconfigured peer is not called again and again).
+ * Why a connection may end and still be dialed again: it dropped or timed
+ * out. A protocol error this side found in what the peer sent, or a refusal
+ * the peer sent (an ERROR command: ZAP said no, wrong socket type), ends the
+ * endpoint for good, as in libzmq (measured: a libzmq client refused with
+ * an ERROR does not come back; one whose connection is merely closed does).
  */
-const REDIAL_AFTER: ReadonlySet<string> = new Set(['heartbeat-timeout', 'handshake-timeout', 'handshake-closed', 'peer-error', 'auth']);
+const REDIAL_AFTER: ReadonlySet<string> = new Set(['heartbeat-timeout', 'handshake-timeout', 'handshake-closed']);
 const redials = (error: Error | undefined): boolean => !(error instanceof ZmtpProtocolError) || REDIAL_AFTER.has(error.reason);
 
 /** A connected endpoint: connects again when its connection is lost, until stopped. */
