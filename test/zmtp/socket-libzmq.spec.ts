@@ -6,7 +6,8 @@
  *   A (zmtp | libzmq | zmtp)  <--- tcp | ipc --->  B (libzmq | zmtp | zmtp)
  *   bound: A, connected: B; then bound: B, connected: A
  *
- * A is PUSH, DEALER, REQ, PUB or PAIR; B is its partner.
+ * A is PUSH, DEALER, REQ, PUB or PAIR; B is its partner (PULL, ROUTER, REP,
+ * DEALER, SUB, PAIR).
  */
 import { createServer } from 'node:net';
 import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
@@ -86,6 +87,46 @@ describe.each(tcpAndIpc)('%s', (_transport, endpoint) => {
         const reply = take$(client, 1);
         await server.send(['dealer-1', 'world']);
         expect(await reply).toEqual([['world']]);
+      });
+
+      /** A multipart message with an empty frame and frames either side of the short/long size boundary. */
+      const ladder = (): Buffer[] => [0, 255, 256, 65537].map((size, i) => Buffer.alloc(size, i + 7));
+      const same = (got: Buffer[], want: Buffer[]): boolean => got.length === want.length && got.every((f, i) => f.equals(want[i]!));
+
+      it('req -> router - the router gets id, delimiter and the frames; its reply reaches the req', async () => {
+        const [client, server] = await connected((o) => req({ ...o, routingId: 'req-1' }), router);
+        const frames = ladder();
+        const request = firstValueFrom(server.pipe(timeout(5000)));
+        await client.send(frames);
+        const got = await request;
+        expect(got[0]!.toString()).toBe('req-1');
+        expect(got[1]!.length).toBe(0);
+        expect(same(got.slice(2), frames)).toBe(true);
+        const reply = firstValueFrom(client.pipe(timeout(5000)));
+        await server.send([got[0]!, Buffer.alloc(0), ...frames]);
+        expect(same(await reply, frames)).toBe(true);
+      });
+
+      it('dealer -> rep - with the empty delimiter the dealer adds, frames go and come back byte for byte', async () => {
+        const [client, server] = await connected(dealer, rep);
+        server.subscribe((m) => server.next(m));
+        const frames = ladder();
+        const reply = firstValueFrom(client.pipe(timeout(5000)));
+        await client.send([Buffer.alloc(0), ...frames]);
+        const got = await reply;
+        expect(got[0]!.length).toBe(0);
+        expect(same(got.slice(1), frames)).toBe(true);
+      });
+
+      it('dealer <-> dealer - frames both ways byte for byte', async () => {
+        const [a, b] = await connected(dealer, dealer);
+        const frames = ladder();
+        const atB = firstValueFrom(b.pipe(timeout(5000)));
+        await a.send(frames);
+        expect(same(await atB, frames)).toBe(true);
+        const atA = firstValueFrom(a.pipe(timeout(5000)));
+        await b.send(frames);
+        expect(same(await atA, frames)).toBe(true);
       });
 
       it('req -> rep - envelopes and alternation, twice', async () => {
