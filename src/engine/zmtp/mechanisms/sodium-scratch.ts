@@ -40,6 +40,17 @@ function scratch(bytes: number): LibsodiumModule {
   return lib;
 }
 
+/** Puts key, nonce and `data` into the scratch region; where the input and the output go. */
+function stage(key: Uint8Array, nonce: Uint8Array, data: Uint8Array): { lib: LibsodiumModule; input: number; output: number } {
+  const m = scratch(data.length);
+  const input = base + HEAD;
+  const heap = m.HEAPU8;
+  heap.set(key, base);
+  heap.set(nonce, base + KEY);
+  heap.set(data, input);
+  return { lib: m, input, output: input + capacity + TAG };
+}
+
 /**
  * Seals `plaintext` under a beforenm `key` and a 24-byte `nonce`, writing
  * the box (tag, then ciphertext: `plaintext.length + 16` bytes) into `out`
@@ -47,30 +58,18 @@ function scratch(bytes: number): LibsodiumModule {
  */
 export function sealInto(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
   const length = plaintext.length;
-  const m = scratch(length);
-  const input = base + HEAD;
-  const output = input + capacity + TAG;
-  const heap = m.HEAPU8;
-  heap.set(key, base);
-  heap.set(nonce, base + KEY);
-  heap.set(plaintext, input);
+  const { lib: m, input, output } = stage(key, nonce, plaintext);
   if (m._crypto_box_easy_afternm(output, input, length, 0, base + KEY, base) !== 0) {
     throw new Error('rxzmq: libsodium failed to seal a CURVE box');
   }
-  out.set(heap.subarray(output, output + length + TAG), offset);
+  out.set(m.HEAPU8.subarray(output, output + length + TAG), offset);
 }
 
 /** Opens a box sealed under `key` and `nonce`; the plaintext in a new Buffer, or undefined when the box is forged or damaged. */
 export function openFrom(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
   const length = box.length;
   if (length < TAG) return undefined;
-  const m = scratch(length);
-  const input = base + HEAD;
-  const output = input + capacity + TAG;
-  const heap = m.HEAPU8;
-  heap.set(key, base);
-  heap.set(nonce, base + KEY);
-  heap.set(box, input);
+  const { lib: m, input, output } = stage(key, nonce, box);
   if (m._crypto_box_open_easy_afternm(output, input, length, 0, base + KEY, base) !== 0) return undefined;
-  return Buffer.from(heap.subarray(output, output + length - TAG));
+  return Buffer.from(m.HEAPU8.subarray(output, output + length - TAG));
 }
