@@ -13,7 +13,7 @@ import {
   encodeMetadata, parseMetadata, encodeReady, encodeError, parseError, encodeSubscribe, encodeCancel,
   encodePing, parsePing, encodePong,
   // socket types
-  SOCKET_TYPE_NAMES, compatible,
+  SOCKET_TYPE_NAMES, acceptsPeer, compatible,
 } from '../../src/engine/zmtp/codec';
 
 const bytes = (...parts: (number | string | number[] | Buffer)[]): Buffer =>
@@ -341,6 +341,10 @@ describe('socket types', () => {
     expect(compatible('PUSH', 'SERVER')).toBe(false);
     expect(compatible('CLIENT', 'SERVER')).toBe(true);
     expect(compatible('constructor', 'constructor')).toBe(false);
+    // A peer's Socket-Type is a wire name, matched exactly (found by socket fuzzing: 'push' was taken for PUSH).
+    expect(acceptsPeer('PULL', 'PUSH')).toBe(true);
+    expect(acceptsPeer('PULL', 'push')).toBe(false);
+    expect(acceptsPeer('pull', 'PUSH')).toBe(true);
     expect(compatible('Push', 'PULL')).toBe(false);
     expect(compatible('FOO', 'PULL')).toBe(false);
   });

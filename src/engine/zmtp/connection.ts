@@ -3,7 +3,7 @@ import type { SocketType } from '../types';
 import { OutputBatch } from './output';
 import {
   checkSignature,
-  compatible,
+  acceptsPeer,
   encodeError,
   encodeGreeting,
   encodePing,
@@ -317,7 +317,7 @@ export class ZmtpConnection {
   private checkPeer(metadata: Map<string, Buffer>): void {
     const socketType = metadata.get('socket-type')?.toString() ?? '';
     const ours = SOCKET_TYPE_NAMES[this.options.socketType];
-    if (!compatible(ours, socketType)) {
+    if (!acceptsPeer(ours, socketType)) {
       throw new ZmtpProtocolError('incompatible', `a ${ours} socket cannot talk to a ${socketType} socket`);
     }
   }

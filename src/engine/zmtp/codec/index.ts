@@ -20,5 +20,5 @@ export {
   parseError,
   parsePing,
 } from './commands';
-export { SOCKET_TYPE_NAMES, compatible } from './socketTypes';
+export { SOCKET_TYPE_NAMES, acceptsPeer, compatible } from './socketTypes';
 export type { ZmtpSocketTypeName } from './socketTypes';

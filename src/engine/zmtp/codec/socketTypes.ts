@@ -68,3 +68,12 @@ function wireName(type: string): string {
 export function compatible(a: string, b: string): boolean {
   return PEERS.get(wireName(a))?.includes(wireName(b)) ?? false;
 }
+
+/**
+ * Whether a socket of type `ours` accepts a peer announcing `socketType` in
+ * its READY: the peer's name must be a wire name exactly (`'PUSH'`, not
+ * `'push'`: libzmq compares it case-sensitively), and compatible.
+ */
+export function acceptsPeer(ours: string, socketType: string): boolean {
+  return PEERS.has(socketType) && compatible(ours, socketType);
+}
