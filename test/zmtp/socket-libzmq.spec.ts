@@ -7,7 +7,7 @@
  *   bound: A, connected: B; then bound: B, connected: A
  *
  * A is PUSH, DEALER, REQ, PUB or PAIR; B is its partner (PULL, ROUTER, REP,
- * DEALER, SUB, PAIR).
+ * DEALER, SUB, PAIR), and ROUTER with ROUTER.
  */
 import { createServer } from 'node:net';
 import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
@@ -127,6 +127,34 @@ describe.each(tcpAndIpc)('%s', (_transport, endpoint) => {
         const atA = firstValueFrom(a.pipe(timeout(5000)));
         await b.send(frames);
         expect(same(await atA, frames)).toBe(true);
+      });
+
+      it('router <-> router - each addresses the other by its announced routing id', async () => {
+        const [a, b] = await connected(
+          (o) => router({ ...o, routingId: 'router-a', mandatory: true }),
+          (o) => router({ ...o, routingId: 'router-b', mandatory: true }),
+        );
+        const frames = ladder();
+        const atB = firstValueFrom(b.pipe(timeout(5000)));
+        // Unroutable (EHOSTUNREACH) until the handshake has told A of B: send until one is taken.
+        let taken = false;
+        let trying = false;
+        await waitFor(() => {
+          if (!taken && !trying) {
+            trying = true;
+            a.send(['router-b', ...frames]).then(
+              () => (taken = true),
+              () => (trying = false),
+            );
+          }
+          return taken;
+        });
+        const got = await atB;
+        expect(got[0]!.toString()).toBe('router-a');
+        expect(same(got.slice(1), frames)).toBe(true);
+        const atA = firstValueFrom(a.pipe(timeout(5000)));
+        await b.send(['router-a', 'back']);
+        expect((await atA).map(String)).toEqual(['router-b', 'back']);
       });
 
       it('req -> rep - envelopes and alternation, twice', async () => {
