@@ -2,8 +2,13 @@ import { FLAG_MORE, headerLength, writeHeader } from './codec';
 
 /** Bodies below this size are copied into the batch; larger ones are written as they are. */
 const COPY_BELOW = 16 * 1024;
-/** Fresh room for small writes, allocated when the current block runs out. */
-const BLOCK = 64 * 1024;
+/**
+ * Bounds of a fresh block for small writes: twice what the last batch took,
+ * so a busy connection writes from 64 KiB blocks while a quiet one (of
+ * thousands on a server) holds only a small one.
+ */
+const MIN_BLOCK = 1024;
+const MAX_BLOCK = 64 * 1024;
 
 /**
  * The bytes one connection writes in one tick: frame headers and small
@@ -14,7 +19,9 @@ const BLOCK = 64 * 1024;
  * written to again).
  */
 export class OutputBatch {
-  private block = Buffer.allocUnsafe(BLOCK);
+  private block: Buffer = Buffer.alloc(0);
+  /** Bytes of the last batch taken, which size the next block. */
+  private lastBatch = 0;
   /** Where the current batch's bytes start, and end, in `block`. */
   private start = 0;
   private end = 0;
@@ -55,6 +62,7 @@ export class OutputBatch {
   take(): Buffer[] {
     this.cut();
     const out = this.chunks.splice(0);
+    this.lastBatch = this.bytes;
     this.bytes = 0;
     return out;
   }
@@ -75,7 +83,8 @@ export class OutputBatch {
   private room(bytes: number): void {
     if (this.end + bytes <= this.block.length) return;
     this.cut();
-    this.block = Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+    const wanted = Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, 2 * Math.max(this.lastBatch, this.bytes)));
+    this.block = Buffer.allocUnsafe(Math.max(wanted, bytes));
     this.start = this.end = 0;
   }
 }
