@@ -76,6 +76,16 @@ export interface ConnectionOptions {
 }
 
 
+/**
+ * A batch is written once this many messages are in it, before the tick
+ * ends, so the peer starts on them while this side produces the rest (as
+ * libzmq writes in batches of 8 KiB). Measured with DEALER/ROUTER and 100
+ * requests in flight between two processes: 350-430k -> 540-645k req/s
+ * (each side's work on a wave overlaps the other's); with both ends in one
+ * process, where nothing can overlap, it costs ~20%.
+ */
+const FLUSH_EVERY = 32;
+
 /** Ms a connection closed for an error may take to say goodbye before its descriptor is destroyed. */
 const ERROR_GRACE = 500;
 
@@ -177,6 +187,7 @@ export class ZmtpConnection {
     this.scheduleFlush();
     this.batchMessages++;
     this.unwritten++;
+    if (this.batchMessages >= FLUSH_EVERY) this.writeOut();
     return this.socket.writableLength + this.output.bytes < this.socket.writableHighWaterMark;
   }
 
@@ -435,6 +446,11 @@ export class ZmtpConnection {
    */
   private flush(): void {
     this.flushScheduled = false;
+    this.writeOut();
+  }
+
+  /** Writes the batch so far (the tick's flush stays scheduled for what comes after). */
+  private writeOut(): void {
     if (this.output.empty || this.socket.destroyed) return;
     const messages = this.batchMessages;
     this.batchMessages = 0;
