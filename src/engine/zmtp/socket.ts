@@ -183,17 +183,22 @@ export class ZmtpSocket implements EngineSocket {
       // A closed socket takes no new connection, unless a session lingers to hand its messages over.
       () => !this.isClosed || session?.lingering === true,
     );
-    if (!this.options.immediate && SESSION_TYPES.has(this.type)) {
-      const hooks = {
-        lost: (error: Error | undefined, handshook: boolean) =>
-          session!.lingering ? connector.lost() : this.lost(endpoint, error, handshook, connector),
-      };
-      const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks)));
-      this.sessionOf.set(connector, session!);
-      this.dialerOf.set(peer, connector);
-      this.attach(peer);
-    }
+    if (!this.options.immediate && SESSION_TYPES.has(this.type)) session = this.openSession(endpoint, connector);
     this.dialers.push(connector.start());
+  }
+
+  /** The peer of a connected endpoint that outlives its connections (libzmq's session), routed to from now on. */
+  private openSession(endpoint: string, connector: Connector): Session {
+    let session!: Session;
+    const hooks = {
+      lost: (error: Error | undefined, handshook: boolean) =>
+        session.lingering ? connector.lost() : this.lost(endpoint, error, handshook, connector),
+    };
+    const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks)));
+    this.sessionOf.set(connector, session);
+    this.dialerOf.set(peer, connector);
+    this.attach(peer);
+    return session;
   }
 
   /**
