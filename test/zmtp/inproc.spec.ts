@@ -7,8 +7,8 @@
  *   zmtp PULL closes, a new one binds the name: the PUSH pipes to it
  *   zmtp PUSH --x--> zmtp PUB: incompatible, refused on both sides
  */
-import { engines, pub, pull, push, type SocketEvent } from '../../src';
-import { Closer, take$, waitFor } from '../helpers';
+import { engines, pair, pub, pull, push, type SocketEvent } from '../../src';
+import { Closer, delay, take$, waitFor } from '../helpers';
 
 const engine = engines.zmtp;
 const closer = new Closer();
@@ -57,6 +57,33 @@ describe('zmtp inproc', () => {
     const two = take$(second, 1);
     await out.send('two');
     expect(await two).toEqual([['two']]);
+  });
+
+  it("messages of an earlier pipe, taken after a reconnection, do not give the new pipe's writer room", async () => {
+    const endpoint = name();
+    const first = pair({ engine, bind: endpoint, sendHighWaterMark: 2, linger: -1 });
+    await first.ready;
+    // Not read yet: the pipe holds the writer's 2 plus the reader's 2.
+    const reader = closer.add(pair({ engine, connect: endpoint, receiveHighWaterMark: 2, linger: 0 }));
+    for (const m of ['a1', 'a2', 'a3', 'a4']) await first.send(m);
+    await first.close();
+    const second = closer.add(pair({ engine, bind: endpoint, sendHighWaterMark: 2, linger: 0 }));
+    let sent = 0;
+    const sending = (async () => {
+      for (let i = 1; i <= 8 && !second.isClosed; i++) {
+        await second.send(`b${i}`).catch(() => undefined);
+        sent++;
+      }
+    })();
+    await delay(50);
+    expect(sent).toBe(4);
+    expect(await take$(reader, 4)).toEqual([['a1'], ['a2'], ['a3'], ['a4']]);
+    await delay(50);
+    // Taking the first pipe's four freed nothing in the second.
+    expect(sent).toBe(4);
+    expect(await take$(reader, 4)).toEqual([['b1'], ['b2'], ['b3'], ['b4']]);
+    await waitFor(() => sent === 8);
+    await sending;
   });
 
   it('binding a name twice fails with EADDRINUSE', async () => {

@@ -69,8 +69,6 @@ export interface ConnectionOptions {
   onCommand?(name: string, data: Buffer): void;
   /** The connection ended; `error` says why when it was not a clean close. */
   onClose(error?: Error): void;
-  /** The socket's write buffer drained after `send` returned false. */
-  onDrain?(): void;
   /** Some messages counted in `pending` reached the kernel. */
   onWritten?(): void;
 }
@@ -152,7 +150,6 @@ export class ZmtpConnection {
     this.mechanism = createMechanism(security, this.host());
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
-    socket.on('drain', () => options.onDrain?.());
     socket.on('error', (err) => this.lost(err));
     socket.on('close', () => this.lost(undefined));
     this.write([encodeGreeting({ mechanism: security.mechanism, asServer: security.asServer })]);
@@ -181,18 +178,18 @@ export class ZmtpConnection {
   }
 
   /**
-   * Queues a message; it goes out with the others of this tick. Returns
-   * false when the socket's buffer is full (wait for `onDrain`).
+   * Queues a message; it goes out with the others of this tick. Back-pressure
+   * is `pending` (messages not yet in the kernel) against the send
+   * high-water mark, with `onWritten` when some went out.
    */
-  send(frames: readonly Buffer[]): boolean {
-    if (this.state !== State.Ready) return false;
+  send(frames: readonly Buffer[]): void {
+    if (this.state !== State.Ready) return;
     if (this.cipher === undefined) this.output.message(frames);
     else this.output.raw(this.cipher.encodeMessage(frames));
     this.scheduleFlush();
     this.batchMessages++;
     this.unwritten++;
     if (this.answering && this.batchMessages >= FLUSH_EVERY) this.writeOut();
-    return this.socket.writableLength + this.output.bytes < this.socket.writableHighWaterMark;
   }
 
   /** Sends a command (SUBSCRIBE, CANCEL, ...). */

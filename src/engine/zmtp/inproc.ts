@@ -187,7 +187,6 @@ class InprocEnd implements Link {
   /** The socket took one item of the other end's: the writer gets its room back. */
   consumed(): void {
     const writer = this.other;
-    if (writer.inFlight === 0) return; // an item of an earlier pipe, taken after a reconnection
     const wasFull = writer.inFlight >= writer.capacity;
     writer.inFlight--;
     if (wasFull && writer.state === State.Ready) writer.events.onWritten();

@@ -12,8 +12,8 @@ export interface ZmtpOptions {
   /** ms to flush what is queued on close (-1: no limit). */
   linger: number;
   reconnectInterval: number;
-  /** ZMQ_RECONNECT_IVL_MAX (zeromq.js: `reconnectMaxInterval`). */
-  reconnectIntervalMax: number;
+  /** ZMQ_RECONNECT_IVL_MAX. */
+  reconnectMaxInterval: number;
   /** Our routing id, announced to peers (REQ, DEALER and ROUTER announce one, as libzmq does). */
   routingId: Buffer | undefined;
   mandatory: boolean;
@@ -97,7 +97,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     receiveHighWaterMark: hwm(options.receiveHighWaterMark),
     linger: num(options.linger, -1),
     reconnectInterval: num(options.reconnectInterval, DEFAULT_RECONNECT_INTERVAL),
-    reconnectIntervalMax: num(options.reconnectMaxInterval, 0),
+    reconnectMaxInterval: num(options.reconnectMaxInterval, 0),
     routingId:
       ANNOUNCES_ID.has(type) && (typeof id === 'string' || id instanceof Uint8Array) && id.length > 0
         ? Buffer.from(id)

@@ -24,6 +24,14 @@ export class Session implements Link {
   private readonly held = new MessageQueue<Buffer[]>();
   private readingPaused = false;
   private closing = false;
+  /**
+   * Items (messages, commands) the current connection delivered that the
+   * socket has not taken yet, and those of earlier connections: a take is
+   * reported to the connection that delivered the item (an inproc pipe
+   * counts them against its high-water mark), not to a later one.
+   */
+  private untaken = 0;
+  private untakenOfEarlier = 0;
   /** Closed, but holding messages that wait for a connection (up to `linger` ms). */
   private waiting = false;
   private linger = 0;
@@ -49,14 +57,22 @@ export class Session implements Link {
           link.close(this.linger);
         }
       },
-      onMessage: (frames) => this.events.onMessage(frames),
-      onCommand: (name, data) => this.events.onCommand(name, data),
+      onMessage: (frames) => {
+        this.untaken++;
+        this.events.onMessage(frames);
+      },
+      onCommand: (name, data) => {
+        this.untaken++;
+        this.events.onCommand(name, data);
+      },
       onWritten: () => this.events.onWritten(),
       onClose: (error) => {
         const handshook = this.innerReady;
         if (this.inner === link) {
           this.inner = undefined;
           this.innerReady = false;
+          this.untakenOfEarlier += this.untaken;
+          this.untaken = 0;
         }
         if (this.closing && !this.waiting) this.finish(error);
         else this.hooks.lost(error, handshook);
@@ -90,6 +106,11 @@ export class Session implements Link {
   }
 
   consumed(): void {
+    if (this.untakenOfEarlier > 0) {
+      this.untakenOfEarlier--;
+      return;
+    }
+    this.untaken--;
     this.inner?.consumed();
   }
 

@@ -222,7 +222,7 @@ export class ZmtpSocket implements EngineSocket {
       target,
       {
         interval: this.options.reconnectInterval,
-        intervalMax: this.options.reconnectIntervalMax,
+        intervalMax: this.options.reconnectMaxInterval,
         timeout: this.options.connectTimeout,
       },
       (socket) => {

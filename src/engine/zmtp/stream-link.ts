@@ -4,7 +4,7 @@ import { ZmtpConnection, type ConnectionOptions } from './connection';
 import type { Link, LinkEvents } from './link';
 
 /** A stream link's settings: the connection's, plus the send high-water mark. */
-export type StreamLinkOptions = Omit<ConnectionOptions, keyof LinkEvents | 'onDrain'> & {
+export type StreamLinkOptions = Omit<ConnectionOptions, keyof LinkEvents> & {
   /** Messages queued towards the peer (not yet in the kernel) before it counts as full. */
   sendHighWaterMark: number;
 };
