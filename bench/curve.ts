@@ -16,10 +16,11 @@
  */
 import * as zmq from 'zeromq';
 import { pull, push } from '../src';
+import { env, median } from './report';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_000);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const MESSAGES = env('BENCH_MESSAGES', 50_000);
+const WARMUP = env('BENCH_WARMUP', 1_000);
 const SIZES = [16, 1024, 65536];
 
 type Variant = 'libzmq CURVE (raw zeromq.js)' | 'zmtp CURVE' | 'zmtp NULL';
@@ -45,11 +46,16 @@ async function raw(payload: Buffer, count: number): Promise<number> {
     await received;
     return performance.now() - start;
   };
-  await run(WARMUP);
-  const ms = await run(count);
+  const rate = await measure(run, count);
   out.close();
   inp.close();
-  return (count / ms) * 1000;
+  return rate;
+}
+
+/** Messages per second of `count` messages through `run` (which times `n` messages, in ms), after WARMUP untimed. */
+async function measure(run: (n: number) => Promise<number>, count: number): Promise<number> {
+  await run(WARMUP);
+  return (count / (await run(count))) * 1000;
 }
 
 /** Messages per second through zmtp sockets (CURVE or NULL). */
@@ -72,15 +78,12 @@ async function zmtp(payload: Buffer, count: number, curve: boolean): Promise<num
     await all;
     return performance.now() - start;
   };
-  await run(WARMUP);
-  const ms = await run(count);
+  const rate = await measure(run, count);
   subscription.unsubscribe();
   await out.close();
   await inp.close();
-  return (count / ms) * 1000;
+  return rate;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   console.log(`CURVE PUSH -> PULL over tcp, ${ROUNDS} rounds, median msg/s`);
