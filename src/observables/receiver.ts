@@ -1,4 +1,4 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { EngineSocket, Message, ReceiveHandler } from '../engine';
 import { ReceiveError, detailsOf, messageOf } from './errors';
 
@@ -13,9 +13,11 @@ import { ReceiveError, detailsOf, messageOf } from './errors';
  * read is lost.
  */
 export class Receiver implements ReceiveHandler {
-  private readonly subject = new Subject<Message>();
+  /** Replaced, never changed in place, so a delivery in progress keeps its list. */
+  private observers: readonly Subscriber<Message>[] = [];
   private readonly kept: Message[] = [];
-  private subscribers = 0;
+  /** Why the stream ended, once it has (`undefined` with `ended`: completed). */
+  private failure: Error | undefined;
   private holds = 0;
   private reading = false;
   private ended = false;
@@ -58,27 +60,30 @@ export class Receiver implements ReceiveHandler {
    * have seen them already.
    */
   unread(msgs: readonly Message[]): void {
-    if (this.subscribers === 0 && !this.ended) this.kept.unshift(...msgs);
+    if (this.observers.length === 0 && !this.ended) this.kept.unshift(...msgs);
   }
 
   /** The socket closed: complete every subscriber. */
   complete(): void {
     if (this.ended) return;
     this.ended = true;
-    this.subject.complete();
+    for (const observer of this.observers) observer.complete();
   }
 
   /** The socket failed: error every subscriber, now and later. */
   fail(err: Error): void {
     if (this.ended) return;
     this.ended = true;
-    this.subject.error(err);
+    this.failure = err;
+    for (const observer of this.observers) observer.error(err);
   }
 
   // ReceiveHandler, called by the engine.
   message(msg: Message): void {
-    if (this.subscribers === 0) this.kept.push(msg);
-    else this.subject.next(msg);
+    const observers = this.observers;
+    if (observers.length === 1) observers[0]!.next(msg);
+    else if (observers.length === 0) this.kept.push(msg);
+    else for (const observer of observers) observer.next(msg);
   }
 
   error(err: unknown): void {
@@ -86,20 +91,22 @@ export class Receiver implements ReceiveHandler {
   }
 
   private attach(subscriber: Subscriber<Message>): () => void {
-    const subscription = this.subject.subscribe(subscriber);
-    if (this.ended) return () => subscription.unsubscribe();
-    this.subscribers++;
-    while (this.kept.length > 0 && !subscriber.closed) this.subject.next(this.kept.shift()!);
+    if (this.ended) {
+      if (this.failure) subscriber.error(this.failure);
+      else subscriber.complete();
+      return () => undefined;
+    }
+    this.observers = [...this.observers, subscriber];
+    while (this.kept.length > 0 && !subscriber.closed) this.message(this.kept.shift()!);
     this.update();
     return () => {
-      subscription.unsubscribe();
-      this.subscribers--;
+      this.observers = this.observers.filter((observer) => observer !== subscriber);
       this.update();
     };
   }
 
   private update(): void {
-    const want = this.subscribers > 0 && this.holds === 0 && !this.ended && !this.engine.closed;
+    const want = this.observers.length > 0 && this.holds === 0 && !this.ended && !this.engine.closed;
     if (want === this.reading) return;
     this.reading = want;
     if (want) this.engine.startReceive(this);

@@ -54,4 +54,16 @@ describe('zmtp output batch', () => {
     const chunks = busy.take();
     expect(Math.max(...chunks.map((c) => c.buffer.byteLength))).toBe(64 * 1024);
   });
+
+  it('a batch of small messages is one chunk (one write) even where it crosses into a fresh block', () => {
+    const output = new OutputBatch();
+    for (let batch = 0; batch < 200; batch++) {
+      const messages = 1 + (batch % 60);
+      for (let i = 0; i < messages; i++) output.message([Buffer.alloc(16, batch)]);
+      const chunks = output.take();
+      expect(chunks).toHaveLength(1);
+      expect(chunks[0]!.length).toBe(messages * 18);
+      expect(chunks[0]![17]).toBe(batch % 256);
+    }
+  });
 });
