@@ -141,7 +141,7 @@ export function startCaller(impl: Impl, endpoint: string): Target {
   const waiting: ((reply: Buffer) => void)[] = [];
   const settle = (msg: Buffer[]): void => waiting.shift()!(msg[0]!);
   const request = (a: number): Buffer => {
-    const body = Buffer.allocUnsafe(16).fill(0);
+    const body = Buffer.alloc(16);
     body.writeDoubleLE(a, 0);
     return body;
   };
