@@ -4,7 +4,7 @@
  * DEALER -> ROUTER request-reply, the receiving end run by a {@link Peer}
  * (in this process or a child), the sending end here.
  */
-import { curveKeys, startCaller, startSource, type Go, type Impl } from './engines-ends';
+import { curveKeys, startCaller, startSource, type Go, type Impl, type StreamImpl } from './engines-ends';
 import type { MemoryGrowth } from './engines-memory';
 import type { Peer } from './engines-peer';
 import { measure, type Plan, type Sample } from './rpc-harness';
@@ -16,6 +16,14 @@ export interface Pairing {
   readonly server: Impl;
 }
 
+/** A pairing whose implementations both have stream ends. */
+interface StreamPairing extends Pairing {
+  readonly client: StreamImpl;
+  readonly server: StreamImpl;
+}
+
+const streams = (pairing: Pairing): pairing is StreamPairing => pairing.client !== 'net' && pairing.server !== 'net';
+
 /** How long and how much to measure. */
 export interface CellPlan extends Plan {
   /** Messages sent (and received) before a stream is timed. */
@@ -24,13 +32,16 @@ export interface CellPlan extends Plan {
   readonly stallMs: number;
 }
 
-/** A pairing's figures; `undefined` where the pairing cannot run the cell yet (ENOTSUP). */
+/**
+ * A pairing's figures; `undefined` where the pairing cannot run the cell
+ * (CURVE where an end refuses it, ENOTSUP; streams and memory for `net`).
+ */
 export interface Figures {
-  readonly stream16: number;
-  readonly stream1k: number;
+  readonly stream16: number | undefined;
+  readonly stream1k: number | undefined;
   readonly curve16: number | undefined;
   readonly requests: Sample;
-  readonly memory: MemoryGrowth;
+  readonly memory: MemoryGrowth | undefined;
 }
 
 /** A stream's rate (msg/s) and, when watched, the receiver's memory growth during it. */
@@ -60,7 +71,7 @@ const unsupported = (err: unknown): boolean => (err as { code?: unknown }).code 
  */
 async function stream(
   peer: Peer,
-  pairing: Pairing,
+  pairing: StreamPairing,
   size: number,
   plan: CellPlan,
   options: { curve?: boolean; watch?: boolean },
@@ -92,7 +103,7 @@ async function stream(
 async function requests(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<Sample> {
   const endpoint = await peer.start({ kind: 'echo', impl: pairing.server });
   try {
-    const caller = startCaller(pairing.client, endpoint);
+    const caller = await startCaller(pairing.client, endpoint);
     try {
       return await measure(caller, plan);
     } finally {
@@ -103,8 +114,12 @@ async function requests(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<S
   }
 }
 
-/** Measures every cell of `pairing`, the 16 B stream (with the receiver's memory) first. */
+/** Measures every cell of `pairing` (request-reply only for `net`), the 16 B stream (with the receiver's memory) first. */
 export async function measurePairing(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<Figures> {
+  if (!streams(pairing)) {
+    const calls = await requests(peer, pairing, plan);
+    return { stream16: undefined, stream1k: undefined, curve16: undefined, requests: calls, memory: undefined };
+  }
   const small = await stream(peer, pairing, 16, plan, { watch: true });
   const large = await stream(peer, pairing, 1024, plan, {});
   let curve16: number | undefined;

@@ -12,11 +12,18 @@
 import * as zmq from 'zeromq';
 import { dealer, pull, push, router } from '../src';
 import { Counter } from './counter';
+import { startNetCaller, startNetEcho } from './engines-net';
 import type { Target } from './rpc-harness';
 import { receiveLoop, SendQueue } from './rpc-raw';
 
-/** Who moves the bytes at one end. */
-export type Impl = 'zmtp' | 'libzmq' | 'raw';
+/**
+ * Who moves the bytes at one end. `net` (plain Node sockets, no ZeroMQ, see
+ * bench/engines-net.ts) has request-reply ends only: the ceiling.
+ */
+export type Impl = 'zmtp' | 'libzmq' | 'raw' | 'net';
+
+/** The implementations with stream ends (a sink and a source). */
+export type StreamImpl = Exclude<Impl, 'net'>;
 
 /** A CURVE key pair as zeromq.js makes them (Z85 text). */
 export interface KeyPair {
@@ -60,7 +67,7 @@ export interface Sink extends ServerEnd {
 }
 
 /** Binds a sink; with `keys`, as a CURVE server. Throws (code ENOTSUP) when `impl` cannot do CURVE yet. */
-export async function startSink(impl: Impl, keys?: CurveKeys): Promise<Sink> {
+export async function startSink(impl: StreamImpl, keys?: CurveKeys): Promise<Sink> {
   const counter = new Counter();
   if (impl === 'raw') {
     const socket = new zmq.Pull({ linger: 0, ...serverOptions(keys) });
@@ -76,6 +83,7 @@ export async function startSink(impl: Impl, keys?: CurveKeys): Promise<Sink> {
 
 /** Binds a ROUTER that sends every message straight back to its sender. */
 export async function startEcho(impl: Impl): Promise<ServerEnd> {
+  if (impl === 'net') return startNetEcho();
   if (impl === 'raw') {
     const socket = new zmq.Router({ linger: 0 });
     await socket.bind(ANY_PORT);
@@ -108,7 +116,7 @@ export interface Source {
 }
 
 /** Connects a source to `endpoint`; with `keys`, as a CURVE client. Throws (code ENOTSUP) when `impl` cannot do CURVE yet. */
-export function startSource(impl: Impl, endpoint: string, keys?: CurveKeys): Source {
+export function startSource(impl: StreamImpl, endpoint: string, keys?: CurveKeys): Source {
   const socket =
     impl === 'raw'
       ? new zmq.Push({ linger: 0, ...clientOptions(keys) })
@@ -137,7 +145,8 @@ export function startSource(impl: Impl, endpoint: string, keys?: CurveKeys): Sou
  * served, and the harness's check of every result catches a lost or
  * reordered reply.
  */
-export function startCaller(impl: Impl, endpoint: string): Target {
+export async function startCaller(impl: Impl, endpoint: string): Promise<Target> {
+  if (impl === 'net') return startNetCaller(endpoint);
   const waiting: ((reply: Buffer) => void)[] = [];
   const settle = (msg: Buffer[]): void => waiting.shift()!(msg[0]!);
   const request = (a: number): Buffer => {

@@ -5,12 +5,12 @@
  * benchmark's process; bench/engines-child.ts offers the same methods from a
  * child process.
  */
-import { startEcho, startSink, type CurveKeys, type Impl, type ServerEnd, type Sink } from './engines-ends';
+import { startEcho, startSink, type CurveKeys, type Impl, type ServerEnd, type Sink, type StreamImpl } from './engines-ends';
 import { MemoryWatch, type MemoryGrowth } from './engines-memory';
 
 /** What to run: a sink (optionally a CURVE server) or an echo server. */
 export type Job =
-  | { readonly kind: 'sink'; readonly impl: Impl; readonly keys?: CurveKeys }
+  | { readonly kind: 'sink'; readonly impl: StreamImpl; readonly keys?: CurveKeys }
   | { readonly kind: 'echo'; readonly impl: Impl };
 
 /** The receiving end's service. Every method is async, so that it can sit in another process. */

@@ -6,8 +6,12 @@
  * Columns: rxzmq on the zmtp engine (`engine: 'zmtp'`), rxzmq on the libzmq
  * engine, raw zeromq.js, and zmtp -> raw (an rxzmq zmtp sender or caller
  * against a raw zeromq.js receiver or server: what interop users get).
- * Every other pairing has the same implementation at both ends. All over
- * tcp://127.0.0.1 on ports the OS picks. Cells:
+ * Every other pairing has the same implementation at both ends. A last
+ * column, plain Node net (bench/engines-net.ts), runs the request-reply
+ * cells through the same harness over bare Node sockets with fixed 16-byte
+ * frames and no messaging library: the ceiling any Node implementation
+ * meets on this machine, printed with the zmtp engine's share of it. All
+ * over tcp://127.0.0.1 on ports the OS picks. Cells:
  *
  * - PUSH -> PULL throughput, 16 B and 1 KiB messages (msg/s): a warmup,
  *   then one `await send()` after another for SECONDS; the rate counts the
@@ -55,12 +59,13 @@ const PLAN: CellPlan = {
   stallMs: 30_000,
 };
 
-type PairingId = 'raw' | 'libzmq' | 'zmtp' | 'zmtp-raw';
+type PairingId = 'raw' | 'libzmq' | 'zmtp' | 'zmtp-raw' | 'net';
 const PAIRINGS: readonly (Pairing & { readonly id: PairingId })[] = [
   { id: 'raw', label: 'raw zeromq.js', client: 'raw', server: 'raw' },
   { id: 'libzmq', label: 'rxzmq libzmq engine', client: 'libzmq', server: 'libzmq' },
   { id: 'zmtp', label: 'rxzmq zmtp engine', client: 'zmtp', server: 'zmtp' },
   { id: 'zmtp-raw', label: 'zmtp -> raw zeromq.js', client: 'zmtp', server: 'raw' },
+  { id: 'net', label: 'plain Node net (ceiling)', client: 'net', server: 'net' },
 ];
 
 /** Where the receiving end runs, and how to get a peer for one pairing's cells. */
@@ -101,9 +106,9 @@ const ROWS: readonly Row[] = [
   { label: `DEALER->ROUTER ${IN_FLIGHT} in flight req/s`, read: (f) => f.requests.rateMany, digits: 0 },
   { label: 'latency p50 µs (1 in flight)', read: (f) => f.requests.p50, digits: 0 },
   { label: 'latency p99 µs (1 in flight)', read: (f) => f.requests.p99, digits: 0 },
-  { label: 'receiver peak RSS MiB (16 B)', read: (f) => f.memory.peakRss, digits: 1 },
-  { label: 'receiver RSS growth MiB (16 B)', read: (f) => f.memory.rss, digits: 1 },
-  { label: 'receiver heap retained MiB (16 B)', read: (f) => f.memory.heap, digits: 2 },
+  { label: 'receiver peak RSS MiB (16 B)', read: (f) => f.memory?.peakRss, digits: 1 },
+  { label: 'receiver RSS growth MiB (16 B)', read: (f) => f.memory?.rss, digits: 1 },
+  { label: 'receiver heap retained MiB (16 B)', read: (f) => f.memory?.heap, digits: 2 },
 ];
 
 type Results = Map<PairingId, Figures[]>;
@@ -123,7 +128,7 @@ function render(results: Results): string {
       row.label,
       ...PAIRINGS.map(({ id }) => {
         const value = cell(results, id, row);
-        if (value === undefined) return 'n/a (not supported yet)';
+        if (value === undefined) return id === 'net' ? '-' : 'n/a (not supported yet)';
         if (id === 'raw' || raw === undefined || !(raw > 0) || value < 0) return show(value, row.digits);
         return `${show(value, row.digits)} (${(value / raw).toFixed(2)}x raw)`;
       }),
@@ -183,13 +188,36 @@ function goals(results: Results): string {
   );
 }
 
+/** The request-reply rows of the zmtp engine against the plain-net ceiling, and what that ceiling is against raw. */
+function ceiling(results: Results): string {
+  return table(
+    ['request-reply', 'zmtp', 'plain Node net', 'zmtp / net', 'net / raw', 'zmtp / raw'],
+    [3, 4].map((row) => {
+      const read = (id: PairingId): number => cell(results, id, ROWS[row]!)!;
+      const [zmtp, net, raw] = [read('zmtp'), read('net'), read('raw')];
+      const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+      return [ROWS[row]!.label, fmt(zmtp), fmt(net), ratio(zmtp, net), ratio(net, raw), ratio(zmtp, raw)];
+    }),
+  );
+}
+
+const fmtMaybe = (value: number | undefined): string => (value === undefined ? 'n/a' : fmt(value));
+
 function describe(f: Figures): string {
-  const curve = f.curve16 === undefined ? 'n/a' : fmt(f.curve16);
+  const streams =
+    f.stream16 === undefined
+      ? ''
+      : `16 B ${fmt(f.stream16)}/s, 1 KiB ${fmtMaybe(f.stream1k)}/s, CURVE ${fmtMaybe(f.curve16)}/s; `;
+  const memory =
+    f.memory === undefined
+      ? ''
+      : `; receiver peak RSS ${f.memory.peakRss.toFixed(1)} MiB ` +
+        `(+${f.memory.rss.toFixed(1)}), heap retained ${f.memory.heap.toFixed(2)} MiB`;
   return (
-    `16 B ${fmt(f.stream16)}/s, 1 KiB ${fmt(f.stream1k)}/s, CURVE ${curve}/s; ` +
+    streams +
     `req 1 ${fmt(f.requests.rate1)}/s (p50 ${fmt(f.requests.p50)} p99 ${fmt(f.requests.p99)} µs), ` +
-    `${IN_FLIGHT} ${fmt(f.requests.rateMany)}/s; receiver peak RSS ${f.memory.peakRss.toFixed(1)} MiB ` +
-    `(+${f.memory.rss.toFixed(1)}), heap retained ${f.memory.heap.toFixed(2)} MiB`
+    `${IN_FLIGHT} ${fmt(f.requests.rateMany)}/s` +
+    memory
   );
 }
 
@@ -213,7 +241,10 @@ async function main(): Promise<void> {
         console.log(`  round ${round + 1} ${pairing.label}: ${describe(figures)}`);
       }
     }
-    tables.push(`${placement.label}:\n\n${render(results)}\n\ngoals (${placement.label}):\n\n${goals(results)}`);
+    tables.push(
+      `${placement.label}:\n\n${render(results)}\n\ngoals (${placement.label}):\n\n${goals(results)}` +
+        `\n\nagainst the ceiling (${placement.label}):\n\n${ceiling(results)}`,
+    );
   }
   console.log(
     `\n${ROUNDS > 1 ? `medians over ${ROUNDS} rounds` : 'one round'} ` +
