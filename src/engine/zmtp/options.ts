@@ -16,6 +16,8 @@ export interface ZmtpOptions {
   reconnectMaxInterval: number;
   /** Our routing id, announced to peers (REQ, DEALER and ROUTER announce one, as libzmq does). */
   routingId: Buffer | undefined;
+  /** ZMQ_PROBE_ROUTER (REQ, DEALER, ROUTER): an empty message to each peer as it is attached (made or accepted). */
+  probeRouter: boolean;
   mandatory: boolean;
   relaxed: boolean;
   /** ZMQ_IMMEDIATE: route only to peers whose connection is up (off: a connected endpoint queues from `connect()` on). */
@@ -59,6 +61,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'reconnectInterval',
   'reconnectMaxInterval',
   'routingId',
+  'probeRouter',
   'mandatory',
   'handover',
   'immediate',
@@ -85,7 +88,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
 /**
  * Reads the options rxzmq's sockets pass (zeromq.js names), with libzmq's
  * defaults; throws ENOTSUP (naming the libzmq engine) for an option this
- * engine does not honour yet, such as CURVE keys or heartbeats.
+ * engine does not honour, such as `conflate` or the socket-buffer sizes.
  */
 export function readOptions(type: SocketType, options: Record<string, unknown>): ZmtpOptions {
   for (const [name, value] of Object.entries(options)) {
@@ -102,6 +105,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
       ANNOUNCES_ID.has(type) && (typeof id === 'string' || id instanceof Uint8Array) && id.length > 0
         ? Buffer.from(id)
         : undefined,
+    probeRouter: ANNOUNCES_ID.has(type) && options.probeRouter === true,
     mandatory: options.mandatory === true,
     relaxed: options.relaxed === true,
     immediate: options.immediate === true,

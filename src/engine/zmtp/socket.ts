@@ -53,6 +53,9 @@ const toBuffer = (frame: Frame): Buffer =>
 const toFrames = (msg: Sendable): Buffer[] =>
   typeof msg === 'string' || msg instanceof Uint8Array ? [toBuffer(msg)] : msg.map(toBuffer);
 
+/** The probe of `probeRouter`: one empty frame. */
+const EMPTY_FRAME = Buffer.alloc(0);
+
 const closedError = (): Error => engineError('ENOTSOCK', 'socket is closed');
 const cannotSend = (): Error => engineError('EAGAIN', 'no peer could take the message within sendTimeout');
 
@@ -306,6 +309,8 @@ export class ZmtpSocket implements EngineSocket {
     }
     peer.attached = true;
     this.fairQueue.add(peer);
+    // As libzmq's xattach_pipe: once per pipe, so a session's probe is not repeated when it reconnects.
+    if (this.options.probeRouter) peer.send([EMPTY_FRAME]);
     return true;
   }
 
