@@ -11,6 +11,8 @@ export interface InprocSide {
   identity?: Buffer;
   sendHighWaterMark: number;
   receiveHighWaterMark: number;
+  /** ZMQ_CONFLATE; a pipe conflates (both ways, without high-water marks) as its connecting side says, as in libzmq. */
+  conflate: boolean;
 }
 
 /** A socket bound to an inproc name: it takes one end of each new pipe. */
@@ -83,8 +85,8 @@ export class InprocConnector {
   pipeTo(acceptor: InprocAcceptor): void {
     if (this.stopped) return;
     this.piped = acceptor;
-    const mine = new InprocEnd(this.side, acceptor.side);
-    const theirs = new InprocEnd(acceptor.side, this.side);
+    const mine = new InprocEnd(this.side, acceptor.side, this.side.conflate);
+    const theirs = new InprocEnd(acceptor.side, this.side, this.side.conflate);
     mine.other = theirs;
     theirs.other = mine;
     this.onPipe((events) => mine.open(events));
@@ -136,9 +138,10 @@ class InprocEnd implements Link {
   constructor(
     private readonly side: InprocSide,
     private readonly peer: InprocSide,
+    readonly conflates: boolean,
   ) {
     const publishes = side.type === 'pub' || side.type === 'xpub';
-    this.capacity = side.sendHighWaterMark + (publishes ? 0 : peer.receiveHighWaterMark);
+    this.capacity = conflates ? Infinity : side.sendHighWaterMark + (publishes ? 0 : peer.receiveHighWaterMark);
   }
 
   open(events: LinkEvents): this {

@@ -20,6 +20,11 @@ export interface LinkEvents {
  * (`InprocEnd`). The routing parts see only this.
  */
 export interface Link {
+  /**
+   * ZMQ_CONFLATE on this link: the socket keeps only the last message
+   * waiting from it, and no high-water mark holds it back.
+   */
+  readonly conflates: boolean;
   /** True when the handshake is done and the link takes another message without passing its high-water mark. */
   readonly hasRoom: boolean;
   /** Queues a message (callers check `hasRoom` when they care). */

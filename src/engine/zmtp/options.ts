@@ -11,6 +11,12 @@ export interface ZmtpOptions {
   receiveHighWaterMark: number;
   /** ms to flush what is queued on close (-1: no limit). */
   linger: number;
+  /**
+   * ZMQ_CONFLATE (PUSH, PULL, DEALER, PUB, SUB): a peer keeps only the last
+   * message not yet taken, in and out, and no high-water mark holds it back
+   * (an inproc pipe conflates as its connecting side says, as libzmq's does).
+   */
+  conflate: boolean;
   reconnectInterval: number;
   /** ZMQ_RECONNECT_IVL_MAX. */
   reconnectMaxInterval: number;
@@ -47,6 +53,8 @@ const DEFAULT_HANDSHAKE_INTERVAL = 30_000;
 const DEFAULT_BACKLOG = 100;
 
 const ANNOUNCES_ID: ReadonlySet<SocketType> = new Set(['req', 'dealer', 'router']);
+/** The types libzmq conflates; on the others it takes the option and ignores it. */
+const CONFLATES: ReadonlySet<SocketType> = new Set(['push', 'pull', 'dealer', 'pub', 'sub']);
 
 const hwm = (value: unknown): number =>
   typeof value === 'number' ? (value <= 0 ? Infinity : value) : DEFAULT_HWM;
@@ -58,6 +66,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'sendHighWaterMark',
   'receiveHighWaterMark',
   'linger',
+  'conflate',
   'reconnectInterval',
   'reconnectMaxInterval',
   'routingId',
@@ -88,17 +97,19 @@ const SUPPORTED: ReadonlySet<string> = new Set([
 /**
  * Reads the options rxzmq's sockets pass (zeromq.js names), with libzmq's
  * defaults; throws ENOTSUP (naming the libzmq engine) for an option this
- * engine does not honour, such as `conflate` or the socket-buffer sizes.
+ * engine does not honour, such as the socket-buffer sizes.
  */
 export function readOptions(type: SocketType, options: Record<string, unknown>): ZmtpOptions {
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !SUPPORTED.has(name)) throw notSupported(`the option '${name}'`);
   }
   const id = options.routingId;
+  const conflate = CONFLATES.has(type) && options.conflate === true;
   return {
     sendHighWaterMark: hwm(options.sendHighWaterMark),
     receiveHighWaterMark: hwm(options.receiveHighWaterMark),
     linger: num(options.linger, -1),
+    conflate,
     reconnectInterval: num(options.reconnectInterval, DEFAULT_RECONNECT_INTERVAL),
     reconnectMaxInterval: num(options.reconnectMaxInterval, 0),
     routingId:

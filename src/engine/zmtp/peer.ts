@@ -64,6 +64,11 @@ export class Peer {
   }
 
   /** True when the handshake is done and the peer takes another message without passing its high-water mark. */
+  /** ZMQ_CONFLATE on this peer's link: only its last waiting message is kept. */
+  get conflates(): boolean {
+    return this.link.conflates;
+  }
+
   get hasRoom(): boolean {
     return this.link.hasRoom;
   }

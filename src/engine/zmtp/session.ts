@@ -41,6 +41,8 @@ export class Session implements Link {
     private readonly events: LinkEvents,
     private readonly sendHwm: number,
     private readonly hooks: SessionHooks,
+    /** ZMQ_CONFLATE: hold only the last message while there is no connection, and no more room is needed. */
+    readonly conflates = false,
   ) {}
 
   /** A connection is up (not yet through its handshake): it carries the session from now on. */
@@ -83,12 +85,15 @@ export class Session implements Link {
   }
 
   get hasRoom(): boolean {
-    return this.innerReady ? this.inner!.hasRoom : this.held.length < this.sendHwm;
+    return this.innerReady ? this.inner!.hasRoom : this.conflates || this.held.length < this.sendHwm;
   }
 
   send(frames: readonly Buffer[]): void {
     if (this.innerReady) this.inner!.send(frames);
-    else this.held.push(frames as Buffer[]);
+    else {
+      if (this.conflates) this.held.clear();
+      this.held.push(frames as Buffer[]);
+    }
   }
 
   sendCommand(name: string, data: Buffer): void {

@@ -160,8 +160,8 @@ export class ZmtpSocket implements EngineSocket {
   }
 
   private inprocSide(): InprocSide {
-    const { routingId, sendHighWaterMark, receiveHighWaterMark } = this.options;
-    return { type: this.type, identity: routingId, sendHighWaterMark, receiveHighWaterMark };
+    const { routingId, sendHighWaterMark, receiveHighWaterMark, conflate } = this.options;
+    return { type: this.type, identity: routingId, sendHighWaterMark, receiveHighWaterMark, conflate };
   }
 
   async unbind(endpoint: string): Promise<void> {
@@ -197,7 +197,7 @@ export class ZmtpSocket implements EngineSocket {
       lost: (error: Error | undefined, handshook: boolean) =>
         session.lingering ? connector.lost() : this.lost(endpoint, error, handshook, connector),
     };
-    const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks)));
+    const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks, this.options.conflate)));
     this.sessionOf.set(connector, session);
     this.dialerOf.set(peer, connector);
     this.attach(peer);
@@ -258,13 +258,14 @@ export class ZmtpSocket implements EngineSocket {
 
   /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
   private streamOpener(socket: Socket): LinkOpener {
-    const { routingId, maxMessageSize, sendHighWaterMark, heartbeat, handshakeInterval, keepalive, security } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, conflate, heartbeat, handshakeInterval, keepalive, security } = this.options;
     if (keepalive.enable >= 0) socket.setKeepAlive(keepalive.enable > 0, keepalive.idle > 0 ? keepalive.idle * 1000 : 0);
     const options = {
       socketType: this.type,
       identity: routingId,
       maxMessageSize,
       sendHighWaterMark,
+      conflate,
       heartbeat,
       handshakeInterval,
       security,
@@ -415,10 +416,19 @@ export class ZmtpSocket implements EngineSocket {
       this.deliver(peer, frames);
       return;
     }
+    if (peer.conflates) this.dropWaiting(peer);
     peer.inbox.push(frames);
     this.backlog++;
-    if (peer.inbox.length >= this.options.receiveHighWaterMark) peer.pauseReading();
+    if (!peer.conflates && peer.inbox.length >= this.options.receiveHighWaterMark) peer.pauseReading();
     if (this.reading) this.scheduleDrain();
+  }
+
+  /** ZMQ_CONFLATE: what waits from `peer` gives way to its newer message (each reported consumed). */
+  private dropWaiting(peer: Peer): void {
+    const dropped = peer.inbox.length;
+    peer.inbox.clear();
+    this.backlog -= dropped;
+    for (let i = 0; i < dropped; i++) peer.consumed();
   }
 
   private scheduleDrain(): void {

@@ -7,6 +7,8 @@ import type { Link, LinkEvents } from './link';
 export type StreamLinkOptions = Omit<ConnectionOptions, keyof LinkEvents> & {
   /** Messages queued towards the peer (not yet in the kernel) before it counts as full. */
   sendHighWaterMark: number;
+  /** ZMQ_CONFLATE: no send high-water mark (the socket keeps one message per peer waiting to be read). */
+  conflate: boolean;
 };
 
 /**
@@ -19,6 +21,7 @@ export type StreamLinkOptions = Omit<ConnectionOptions, keyof LinkEvents> & {
 export class StreamLink implements Link {
   private readonly connection: ZmtpConnection;
   private readonly sendHwm: number;
+  readonly conflates: boolean;
   private readingPaused = false;
   private ended = false;
 
@@ -27,7 +30,8 @@ export class StreamLink implements Link {
     options: StreamLinkOptions,
     events: LinkEvents,
   ) {
-    this.sendHwm = options.sendHighWaterMark;
+    this.sendHwm = options.conflate ? Infinity : options.sendHighWaterMark;
+    this.conflates = options.conflate;
     this.connection = new ZmtpConnection(socket, {
       ...options,
       onReady: (info) => events.onReady(info),
