@@ -29,6 +29,12 @@ describe.each(engineList)('receiving (engine %s)', (name, engine) => {
     expect(await got).toEqual([['x']]);
   });
 
+  it('should refuse receiveTimeout with a TypeError that names the RxJS way', () => {
+    expect(() => pull({ engine, linger: 0, receiveTimeout: 100 } as never)).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/receiveTimeout.*timeout\(\)/) }),
+    );
+  });
+
   it('should share one stream between two subscribers', async () => {
     const { out, inp } = await pipe();
     const a = take$(inp, 3);

@@ -7,7 +7,12 @@
 import type * as zmq from 'zeromq';
 import type { SocketType } from './types';
 
-type Plain<S extends zmq.Socket> = Omit<zmq.SocketOptions<S>, 'context'>;
+/**
+ * zeromq.js's options minus `context` and `receiveTimeout`: an rxzmq socket
+ * is a stream, with no `receive()` call for a timeout to end (RxJS's
+ * `timeout()` on the stream, or `requestReply`'s, are the way).
+ */
+type Plain<S extends zmq.Socket> = Omit<zmq.SocketOptions<S>, 'context' | 'receiveTimeout'>;
 
 /** The libzmq options each socket type accepts, keyed by {@link SocketType}. */
 export interface SocketOptionsByType {

@@ -64,6 +64,12 @@ export class ZmqSocket<T extends SocketType = SocketType>
     const high =
       sendQueueHighWaterMark ?? (zmqOptions as { sendHighWaterMark?: number }).sendHighWaterMark ?? DEFAULT_HWM;
     if (!(high >= 1)) throw new TypeError(`rxzmq: sendQueueHighWaterMark must be at least 1, got ${high}`);
+    if ((zmqOptions as { receiveTimeout?: unknown }).receiveTimeout !== undefined) {
+      throw new TypeError(
+        'rxzmq: receiveTimeout does not apply: a socket is a stream with no receive() call to time out; ' +
+          "use RxJS timeout() on it, or requestReply's timeout",
+      );
+    }
     const linger = (zmqOptions as { linger?: number }).linger ?? DEFAULT_LINGER;
     this.engine = resolveEngine(engine).createSocket(type, { ...zmqOptions, linger });
     this.context = context ?? defaultContext;

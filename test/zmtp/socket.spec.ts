@@ -349,7 +349,7 @@ describe('zmtp socket', () => {
   });
 
   it('unsupported - an option the engine does not honour is refused, naming the libzmq engine', () => {
-    expect(() => push({ engine, linger: 0, receiveBufferSize: 65536 })).toThrow(
+    expect(() => pull({ engine, linger: 0, receiveBufferSize: 65536 })).toThrow(
       expect.objectContaining({ code: 'ENOTSUP', message: expect.stringMatching(/'receiveBufferSize'.*libzmq/) }),
     );
     expect(() => pull({ engine, linger: 0, gssapiServer: true })).toThrow(/'gssapiServer'/);

@@ -2,6 +2,7 @@ import * as zmq from 'zeromq';
 import type {
   EngineSocket,
   Frame,
+  Message,
   ReceiveHandler,
   Sendable,
   SocketEvent,
@@ -187,7 +188,17 @@ export class LibzmqSocket implements EngineSocket {
           await this.blocking;
           continue;
         }
-        const msg = await this.socket.receive!();
+        let msg: Message;
+        try {
+          msg = await this.socket.receive!();
+        } catch (err) {
+          // EAGAIN is "nothing yet", not a failure: zeromq.js's receive() sometimes finds
+          // nothing after libzmq said POLLIN (seen on a CURVE server with ZAP), and a
+          // receiveTimeout given to the engine directly ends every wait with it.
+          if ((err as { code?: unknown }).code !== 'EAGAIN' || this.isClosed) throw err;
+          await new Promise(setImmediate);
+          continue;
+        }
         this.handler!.message(msg);
       }
     } catch (err) {
