@@ -11,6 +11,12 @@ import { ReceiveError, detailsOf, messageOf } from './errors';
  * mark. A message that arrives after reading stopped (an engine may have had
  * one read in flight) is kept and handed to the next subscriber, so nothing
  * read is lost.
+ *
+ * The subscribers sit in an array of its own rather than an RxJS Subject:
+ * every message passes here, and rxjs 7's CommonJS `Subject.next` allocates
+ * a closure and an iterator per message. The semantics are a Subject's: a
+ * message goes to the subscribers present when it arrives, and a subscriber
+ * that comes after the end gets the end.
  */
 export class Receiver implements ReceiveHandler {
   /** Replaced, never changed in place, so a delivery in progress keeps its list. */

@@ -63,12 +63,12 @@ export class Peer {
     });
   }
 
-  /** True when the handshake is done and the peer takes another message without passing its high-water mark. */
   /** ZMQ_CONFLATE on this peer's link: only its last waiting message is kept. */
   get conflates(): boolean {
     return this.link.conflates;
   }
 
+  /** True when the handshake is done and the peer takes another message without passing its high-water mark. */
   get hasRoom(): boolean {
     return this.link.hasRoom;
   }

@@ -197,7 +197,8 @@ export class ZmtpSocket implements EngineSocket {
       lost: (error: Error | undefined, handshook: boolean) =>
         session.lingering ? connector.lost() : this.lost(endpoint, error, handshook, connector),
     };
-    const peer = this.addPeer(endpoint, (events) => (session = new Session(events, this.options.sendHighWaterMark, hooks, this.options.conflate)));
+    const { sendHighWaterMark, conflate } = this.options;
+    const peer = this.addPeer(endpoint, (events) => (session = new Session(events, sendHighWaterMark, hooks, conflate)));
     this.sessionOf.set(connector, session);
     this.dialerOf.set(peer, connector);
     this.attach(peer);
