@@ -79,6 +79,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'verbosity',
   'welcomeMessage',
   'relaxed',
+  'correlate',
   'maxMessageSize',
   'heartbeatInterval',
   'heartbeatTimeout',

@@ -21,6 +21,8 @@ export interface PatternOptions extends XPubOptions {
   handover?: boolean;
   /** REQ: allow a new request before the reply. */
   relaxed?: boolean;
+  /** REQ: a request id frame before the delimiter; only the reply carrying the last id is taken. */
+  correlate?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export function createPattern(type: SocketType, options: PatternOptions): Patter
     case 'router':
       return new RouterPattern(options.mandatory ?? false, options.handover ?? false);
     case 'req':
-      return new ReqPattern(options.relaxed ?? false);
+      return new ReqPattern(options.relaxed ?? false, options.correlate ?? false);
     case 'rep':
       return new RepPattern();
     case 'pub':
