@@ -26,6 +26,21 @@ async function dealerProbe(server: Engine, client: Engine): Promise<string[]> {
   return texts(await got, 1);
 }
 
+/** A ROUTER bound where one was just closed: libzmq frees the port on its I/O thread, so a bind may find it busy for a moment. */
+async function routerBoundAgain(engine: Engine, endpoint: string) {
+  for (let attempt = 1; ; attempt++) {
+    const socket = router({ engine, bind: endpoint, linger: 0 });
+    try {
+      await socket.ready;
+      return closer.add(socket);
+    } catch (err) {
+      await socket.close();
+      if (attempt >= 50) throw err;
+      await delay(20);
+    }
+  }
+}
+
 describe.each(engineList)('probeRouter (%s engine)', (_name, engine) => {
   it('a DEALER probes the ROUTER it connects to before its first message', async () => {
     expect(await dealerProbe(engine, engine)).toEqual(['', 'hello']);
@@ -64,7 +79,7 @@ describe.each(engineList)('probeRouter (%s engine)', (_name, engine) => {
     const front = closer.add(dealer({ engine, connect: endpoint, probeRouter: true, linger: 0, reconnectInterval: 20 }));
     expect(texts(await take$(first, 1), 1)).toEqual(['']);
     await first.close();
-    const second = closer.add(router({ engine, bind: endpoint, linger: 0 }));
+    const second = await routerBoundAgain(engine, endpoint);
     const seen: Message[] = [];
     second.subscribe((msg) => seen.push(msg));
     // Sent until one arrives: the DEALER may still be reconnecting.
