@@ -154,6 +154,8 @@ export class ZmtpConnection {
     this.mechanism = createMechanism(security, this.host());
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
+    // A socket that came through a SOCKS proxy is handed over paused (see socks.ts).
+    socket.resume();
     socket.on('error', (err) => this.lost(err));
     socket.on('close', () => this.lost(undefined));
     this.write([encodeGreeting({ mechanism: security.mechanism, asServer: security.asServer })]);

@@ -2,6 +2,7 @@ import type { SocketType } from '../types';
 import { notSupported } from './errors';
 import type { Security } from './mechanisms';
 import { readSecurity, SECURITY_OPTIONS } from './security-options';
+import { parseProxy, type HostPort } from './socks';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -38,6 +39,8 @@ export interface ZmtpOptions {
   sendTimeout: number;
   /** ZMQ_CONNECT_TIMEOUT: ms a tcp connection attempt may take (0: the system's). */
   connectTimeout: number;
+  /** ZMQ_SOCKS_PROXY: tcp connections go through this SOCKS5 proxy. */
+  socksProxy: HostPort | undefined;
   /** ZMQ_BACKLOG: connections the kernel queues for a bound endpoint. */
   backlog: number;
   /** ZMQ_TCP_KEEPALIVE(_IDLE): keep-alive on (1), off (0) or the system's (-1), idle seconds before probes (-1: the system's). */
@@ -88,6 +91,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'sendTimeout',
   'connectTimeout',
   'backlog',
+  'socksProxy',
   'tcpKeepalive',
   'tcpKeepaliveIdle',
   // IPv6 is always on here; libzmq needs it asked for.
@@ -127,6 +131,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     sendTimeout: num(options.sendTimeout, -1),
     connectTimeout: num(options.connectTimeout, 0),
     backlog: num(options.backlog, DEFAULT_BACKLOG),
+    socksProxy: typeof options.socksProxy === 'string' && options.socksProxy !== '' ? parseProxy(options.socksProxy) : undefined,
     keepalive: { enable: num(options.tcpKeepalive, -1), idle: num(options.tcpKeepaliveIdle, -1) },
     security: readSecurity(options),
   };

@@ -59,7 +59,7 @@ export class Dialer {
 
   private attempt(): void {
     this.timer = undefined;
-    const socket = dial(this.target);
+    const { socket, connected } = dial(this.target);
     this.pending = socket;
     const limit = this.options.timeout ?? 0;
     const timer = limit > 0 ? setTimeout(() => failed(), limit) : undefined;
@@ -72,7 +72,7 @@ export class Dialer {
     };
     socket.once('error', failed);
     socket.once('close', () => clearTimeout(timer));
-    socket.once('connect', () => {
+    socket.once(connected, () => {
       clearTimeout(timer);
       socket.off('error', failed);
       this.pending = undefined;

@@ -10,6 +10,7 @@ import { Peer, type LinkOpener, type PeerEvents } from './peer';
 import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';
 import { Session } from './session';
+import { socksRequest } from './socks';
 import { StreamLink } from './stream-link';
 import { listen, parseEndpoint, type Target } from './transport';
 
@@ -194,8 +195,12 @@ export class ZmtpSocket implements EngineSocket {
 
   connect(endpoint: string): void {
     if (this.isClosed) throw closedError();
-    const target = parseEndpoint(endpoint);
+    let target = parseEndpoint(endpoint);
     if (target.transport === 'tcp' && target.port === 0) throw engineError('EINVAL', `cannot connect to port * (${endpoint})`);
+    if (target.transport === 'tcp' && this.options.socksProxy) {
+      socksRequest(target); // a host name SOCKS cannot carry fails here, not on a later attempt
+      target = { ...target, proxy: this.options.socksProxy };
+    }
     let session: Session | undefined;
     const connector = this.connector(
       endpoint,

@@ -1,13 +1,15 @@
 import { unlinkSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { engineError, notSupported } from './errors';
+import { dialSocks, SOCKS_CONNECTED, type HostPort } from './socks';
 
 /**
  * Where an endpoint points: a tcp host and port (0: any), a Unix socket
  * path, or an inproc name (piped within this process, see `inproc.ts`).
  */
 export type Target =
-  | { transport: 'tcp'; host: string; port: number }
+  /** `proxy`: connect through this SOCKS5 proxy (ZMQ_SOCKS_PROXY). */
+  | { transport: 'tcp'; host: string; port: number; proxy?: HostPort }
   | { transport: 'ipc'; path: string }
   | { transport: 'inproc'; name: string };
 
@@ -85,9 +87,9 @@ export function listen(
   });
 }
 
-/** Starts a connection to `target`; the caller listens for `connect` and `error`. */
-export function dial(target: StreamTarget): Socket {
-  return target.transport === 'tcp'
-    ? connect({ host: target.host, port: target.port, noDelay: true })
-    : connect({ path: target.path });
+/** Starts a connection to `target`; the caller listens for `error` and the event named `connected`. */
+export function dial(target: StreamTarget): { socket: Socket; connected: string } {
+  if (target.transport === 'ipc') return { socket: connect({ path: target.path }), connected: 'connect' };
+  if (target.proxy) return { socket: dialSocks(target.proxy, target), connected: SOCKS_CONNECTED };
+  return { socket: connect({ host: target.host, port: target.port, noDelay: true }), connected: 'connect' };
 }
