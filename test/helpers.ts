@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, Observable, take, timeout, toArray } from 'rxjs';
@@ -86,4 +87,13 @@ export class Closer {
   async closeAll(): Promise<void> {
     await Promise.all(this.items.splice(0).map((item) => item.close()));
   }
+}
+
+/** A tcp endpoint nobody listens on (the OS picked its port a moment ago). */
+export async function unusedEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `tcp://127.0.0.1:${port}`;
 }

@@ -5,21 +5,11 @@
  * with the high-water marks off. Over inproc the connecting side's option
  * decides for the pipe, as in libzmq.
  */
-import { createServer } from 'node:net';
 import { pub, pull, push, sub, type Engine } from '../../src';
-import { Closer, delay, engineList, take$ } from '../helpers';
+import { Closer, delay, engineList, take$, unusedEndpoint } from '../helpers';
 
 const closer = new Closer();
 afterEach(() => closer.closeAll());
-
-/** A tcp endpoint nobody listens on (the OS picked its port a moment ago). */
-async function unusedEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `tcp://127.0.0.1:${port}`;
-}
 
 const numbers = (n: number): string[] => Array.from({ length: n }, (_, i) => String(i + 1));
 

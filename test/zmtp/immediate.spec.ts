@@ -8,21 +8,11 @@
  *                                           sends meanwhile complete and reach the new PULL
  *                                           (each engine, and zmtp with libzmq both ways)
  */
-import { createServer } from 'node:net';
 import { engines, pull, push, type Engine } from '../../src';
-import { Closer, delay, take$ } from '../helpers';
+import { Closer, delay, take$, unusedEndpoint } from '../helpers';
 
 const closer = new Closer();
 afterEach(() => closer.closeAll());
-
-/** A tcp endpoint nobody listens on (the OS picked its port a moment ago). */
-async function unusedEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `tcp://127.0.0.1:${port}`;
-}
 
 /** Six messages from a PUSH connected to a bound PULL and to an endpoint bound only afterwards. */
 async function split(engine: Engine, immediate: boolean): Promise<{ first: string[]; late: string[] }> {
