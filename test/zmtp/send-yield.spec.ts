@@ -1,8 +1,8 @@
 /**
  * Sends on the zmtp engine complete at once, so an `await send()` loop runs
- * without the event loop turning; past a megabyte in one turn a send waits
- * for the next turn, so what was queued is written and other work runs.
- * Small messages keep completing at once.
+ * without the event loop turning; once a megabyte has been taken, one send
+ * waits for the next turn, so what was queued is written and other work
+ * runs. Small messages keep completing at once.
  */
 import { pull, push } from '../../src';
 import { Closer } from '../helpers';
