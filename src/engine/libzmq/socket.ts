@@ -10,7 +10,7 @@ import type {
 } from '../types';
 import type { ZapHandler } from '../zmtp/mechanisms/zap';
 import { toSocketEvent } from './events';
-import { registerZap, type ZapRegistration } from './zap';
+import { enforceZapDomain, registerZap, type ZapRegistration } from './zap';
 
 /** The zeromq.js class behind each socket type. */
 const classes: Record<SocketType, new (options?: object) => zmq.Socket> = {
@@ -60,6 +60,8 @@ export class LibzmqSocket implements EngineSocket {
   /** With `authenticate`: the ZAP handler's registration; no client may handshake before it is bound. */
   private readonly zap: ZapRegistration | undefined;
   private zapBound = false;
+  /** With zapEnforceDomain and a domain but no handler: the shared ZAP Router's note of it (see zap.ts). */
+  private readonly releaseEnforced: (() => void) | undefined;
 
   constructor(
     readonly type: SocketType,
@@ -77,6 +79,8 @@ export class LibzmqSocket implements EngineSocket {
       rest.zapDomain = zap.domain;
       this.zap = zap.registration;
       zap.registration.ready.then(() => (this.zapBound = true), () => undefined);
+    } else if (options.zapEnforceDomain === true && typeof options.zapDomain === 'string' && options.zapDomain !== '') {
+      this.releaseEnforced = enforceZapDomain(context, options.zapDomain);
     }
     // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
     const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
@@ -251,6 +255,7 @@ export class LibzmqSocket implements EngineSocket {
     if (linger !== undefined) this.socket.linger = linger;
     this.socket.close();
     this.zap?.release();
+    this.releaseEnforced?.();
     this.bound.clear();
     this.connected.clear();
   }

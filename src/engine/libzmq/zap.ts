@@ -25,6 +25,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = { 200: 'OK', 300: 'Try lat
 /** The ZAP Router of one context and the handlers by domain. */
 class ZapService {
   private readonly handlers = new Map<string, ZapHandler>();
+  /** Domains that sockets without a handler enforce (zapEnforceDomain), with how many sockets do. */
+  private readonly enforced = new Map<string, number>();
   private router: zmq.Router | undefined;
   private bound: Promise<void> = Promise.resolve();
   /** zeromq.js allows one send at a time; replies of async handlers queue here. */
@@ -47,6 +49,24 @@ class ZapService {
         this.handlers.delete(domain);
         if (this.handlers.size === 0) this.stop();
       },
+    };
+  }
+
+  /**
+   * A socket without a handler enforces `domain`: libzmq refuses its clients
+   * when nothing answers ZAP, and this Router, when another socket has it
+   * bound, must not answer for it as if there were no ZAP. Returns the
+   * release.
+   */
+  enforce(domain: string): () => void {
+    this.enforced.set(domain, (this.enforced.get(domain) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.enforced.get(domain)! - 1;
+      if (left > 0) this.enforced.set(domain, left);
+      else this.enforced.delete(domain);
     };
   }
 
@@ -83,8 +103,10 @@ class ZapService {
     const name = mechanism.toString();
     const handler = this.handlers.get(domain.toString());
     if (!handler) {
-      // A socket without a handler keeps libzmq's behaviour without ZAP: CURVE and NULL in, PLAIN out.
-      return reply(name === 'PLAIN' ? { allowed: false, statusCode: 400 } : { allowed: true, statusCode: 200 });
+      // A socket without a handler keeps libzmq's behaviour without ZAP: CURVE and NULL in, PLAIN out,
+      // everyone out where the socket enforces its domain.
+      const refused = name === 'PLAIN' || this.enforced.has(domain.toString());
+      return reply(refused ? { allowed: false, statusCode: 400 } : { allowed: true, statusCode: 200 });
     }
     const request = requestOf(domain, address, identity, name, credentials);
     if (!request) return reply({ allowed: false, statusCode: 500 });
@@ -130,14 +152,28 @@ let domains = 0;
  *
  * @throws TypeError when another live socket already registered `domain`
  */
+/** The ZAP service of `context` (zeromq.js's default when undefined). */
+function serviceOf(context: zmq.Context | undefined): ZapService {
+  const ctx = context ?? zmq.context;
+  let service = services.get(ctx);
+  if (!service) services.set(ctx, (service = new ZapService(ctx)));
+  return service;
+}
+
+/**
+ * Records that a socket of `context` without a handler enforces `domain`
+ * (zapEnforceDomain): the shared Router refuses its clients too. Returns the
+ * release, for when the socket closes.
+ */
+export function enforceZapDomain(context: zmq.Context | undefined, domain: string): () => void {
+  return serviceOf(context).enforce(domain);
+}
+
 export function registerZap(
   context: zmq.Context | undefined,
   domain: string | undefined,
   handler: ZapHandler,
 ): { domain: string; registration: ZapRegistration } {
-  const ctx = context ?? zmq.context;
-  let service = services.get(ctx);
-  if (!service) services.set(ctx, (service = new ZapService(ctx)));
   const name = domain || `rxzmq-zap-${++domains}`;
-  return { domain: name, registration: service.register(name, handler) };
+  return { domain: name, registration: serviceOf(context).register(name, handler) };
 }

@@ -21,6 +21,7 @@ import {
   createMechanism,
   NULL_SECURITY,
   SealedReader,
+  ZAP_UNAVAILABLE,
   ZmtpAuthError,
   type HandshakeResult,
   type Mechanism,
@@ -215,7 +216,7 @@ export class ZmtpConnection {
     // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1);
     // a refused client hears the ZAP status code, as libzmq tells it.
     const farewell =
-      error instanceof ZmtpProtocolError && before !== State.Signature && this.socket.writable
+      error instanceof ZmtpProtocolError && error.reason !== ZAP_UNAVAILABLE && before !== State.Signature && this.socket.writable
         ? Buffer.concat(encodeError((error instanceof ZmtpAuthError ? error.statusCode : error.message).slice(0, 255)))
         : undefined;
     if (!error) this.socket.end();

@@ -1,4 +1,4 @@
-import { curveKey, NULL_SECURITY, publicKeyOf, type Security, type ZapHandler, type ZapSettings } from './mechanisms';
+import { curveKey, NULL_SECURITY, publicKeyOf, zapMissing, type Security, type ZapHandler, type ZapSettings } from './mechanisms';
 
 /** The security options (zeromq.js names, plus rxzmq's `authenticate`) this engine reads. */
 export const SECURITY_OPTIONS: readonly string[] = [
@@ -10,6 +10,7 @@ export const SECURITY_OPTIONS: readonly string[] = [
   'curveSecretKey',
   'curveServerKey',
   'zapDomain',
+  'zapEnforceDomain',
   'authenticate',
 ];
 
@@ -40,9 +41,11 @@ export function readSecurity(options: Record<string, unknown>): Security {
   const zap: ZapSettings = {
     authenticate: handlerOf(options.authenticate),
     domain: typeof options.zapDomain === 'string' ? options.zapDomain : '',
+    enforceDomain: options.zapEnforceDomain === true,
     identity: typeof id === 'string' || id instanceof Uint8Array ? Buffer.from(id) : Buffer.alloc(0),
   };
-  let security: Security = NULL_SECURITY;
+  // NULL has no handler here (authenticate needs PLAIN or CURVE), so an enforced domain refuses everyone.
+  let security: Security = zapMissing(zap) ? { mechanism: 'NULL', asServer: false, refuse: { domain: zap.domain } } : NULL_SECURITY;
   if (options.plainServer === true) security = { mechanism: 'PLAIN', asServer: true, zap };
   else if (plain) {
     security = {

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { MonitorListeners } from '../monitor-listeners';
 import type { EngineSocket, Frame, ReceiveHandler, Sendable, SocketEvent, SocketType } from '../types';
 import { ZmtpProtocolError } from './codec';
+import { ZAP_UNAVAILABLE } from './mechanisms';
 import { engineError } from './errors';
 import { readOptions, type ZmtpOptions } from './options';
 import { bindInproc, InprocConnector, type InprocSide } from './inproc';
@@ -75,6 +76,10 @@ const bytesOf = (frames: readonly Buffer[]): number => {
 
 /** The probe of `probeRouter`: one empty frame. */
 const EMPTY_FRAME = Buffer.alloc(0);
+
+/** How a handshake failure is reported: libzmq says 'other' for a ZAP handler that is missing (EFAULT). */
+const handshakeFailure = (error: ZmtpProtocolError): 'auth' | 'protocol' | 'other' =>
+  error.reason === 'auth' ? 'auth' : error.reason === ZAP_UNAVAILABLE ? 'other' : 'protocol';
 
 const closedError = (): Error => engineError('ENOTSOCK', 'socket is closed');
 const cannotSend = (): Error => engineError('EAGAIN', 'no peer could take the message within sendTimeout');
@@ -360,7 +365,7 @@ export class ZmtpSocket implements EngineSocket {
   private lost(endpoint: string, error: Error | undefined, handshook: boolean, dialer: Connector | undefined): void {
     if (this.isClosed) return;
     if (!handshook && error instanceof ZmtpProtocolError) {
-      this.emit({ type: 'handshakeFailed', address: endpoint, reason: error.reason === 'auth' ? 'auth' : 'protocol', error });
+      this.emit({ type: 'handshakeFailed', address: endpoint, reason: handshakeFailure(error), error });
     }
     this.emit({ type: 'disconnected', address: endpoint });
     if (redials(error)) dialer?.lost();

@@ -7,7 +7,8 @@ import { PlainServer } from './plain-server';
 
 /** Which mechanism a socket's connections run, on which side, with what. */
 export type Security =
-  | { mechanism: 'NULL'; asServer: false }
+  /** `refuse`: zapEnforceDomain with a domain, and NULL has no handler to ask (see zapMissing). */
+  | { mechanism: 'NULL'; asServer: false; refuse?: { domain: string } }
   | { mechanism: 'PLAIN'; asServer: false; username: string; password: string }
   | { mechanism: 'PLAIN'; asServer: true; zap: ZapSettings }
   | { mechanism: 'CURVE'; asServer: false; keys: CurveClientKeys }
@@ -20,7 +21,7 @@ export const NULL_SECURITY: Security = { mechanism: 'NULL', asServer: false };
 export function createMechanism(security: Security, host: MechanismHost): Mechanism {
   switch (security.mechanism) {
     case 'NULL':
-      return new NullMechanism(host);
+      return new NullMechanism(host, security.refuse?.domain);
     case 'PLAIN':
       return security.asServer
         ? new PlainServer(host, security.zap)

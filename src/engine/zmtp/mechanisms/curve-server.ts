@@ -3,7 +3,7 @@ import { encodeCommand, encodeMetadata, parseMetadata, ZmtpProtocolError } from 
 import { CurveCipher } from './curve-cipher';
 import { beforenm, nonce, open, random, rawKeyPair, seal, secretOpen, secretSeal } from './curve-crypto';
 import { readShortNonce, shortNonce } from './curve-nonce';
-import { unexpected, ZmtpAuthError, type Mechanism, type MechanismHost, type ZapSettings } from './mechanism';
+import { unexpected, zapMissing, zapUnavailable, ZmtpAuthError, type Mechanism, type MechanismHost, type ZapSettings } from './mechanism';
 import { SodiumGate } from './sodium-gate';
 import { callZap, type ZapOutcome } from './zap';
 
@@ -107,6 +107,7 @@ export class CurveServer implements Mechanism {
     this.host.check(metadata);
     this.at = Step.Zap;
     const { authenticate, domain, identity } = this.zap;
+    if (zapMissing(this.zap)) return this.host.fail(zapUnavailable(domain));
     const request = { domain, address: this.host.address, identity, mechanism: 'CURVE' as const, credentials: { publicKey: clientKey } };
     callZap(authenticate, request, (outcome) => this.authenticated(outcome, key, n, metadata));
   }

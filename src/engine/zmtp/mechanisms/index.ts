@@ -4,7 +4,7 @@
  */
 export { createMechanism, NULL_SECURITY } from './create';
 export type { Security } from './create';
-export { ZmtpAuthError } from './mechanism';
+export { ZAP_UNAVAILABLE, zapMissing, ZmtpAuthError } from './mechanism';
 export type { HandshakeResult, Mechanism, MechanismHost, MessageCipher, ZapSettings } from './mechanism';
 export { SealedReader } from './sealed-reader';
 export { curveKeyPair, publicKeyOf } from './curve-crypto';

@@ -75,6 +75,8 @@ export interface ZapSettings {
   authenticate?: ZapHandler;
   /** ZAP domain ('' when unset). */
   domain: string;
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: with a domain and no handler, every client is refused (see {@link zapUnavailable}). */
+  enforceDomain?: boolean;
   /** Our routing id, sent as ZAP's identity. */
   identity: Buffer;
 }
@@ -98,3 +100,18 @@ export class ZmtpAuthError extends ZmtpProtocolError {
 export function unexpected(name: string, expected: string): ZmtpProtocolError {
   return new ZmtpProtocolError('bad-command', `expected ${expected}, got ${name}`);
 }
+
+/**
+ * True when ZAP is required and nobody answers it: `zapEnforceDomain` with a
+ * domain and no handler. libzmq (4.3.5, measured) then fails the handshake
+ * without an ERROR command (its client sees the connection drop and dials
+ * again) where it would otherwise let the client in.
+ */
+export const zapMissing = (zap: ZapSettings): boolean => !zap.authenticate && zap.enforceDomain === true && zap.domain !== '';
+
+/** The error that ends such a handshake; the connection closes without telling the peer why. */
+export const zapUnavailable = (domain: string): ZmtpProtocolError =>
+  new ZmtpProtocolError(ZAP_UNAVAILABLE, `ZAP domain '${domain}' is enforced and no handler answers it (zapEnforceDomain)`);
+
+/** The reason of {@link zapUnavailable}. */
+export const ZAP_UNAVAILABLE = 'zap-unavailable';
