@@ -96,6 +96,23 @@ describe('socksProxy on the zmtp engine: what the proxy is asked, and bad proxie
     );
   });
 
+  it('a proxy that hangs up mid-handshake fails the attempt, and the connection is dialled again', async () => {
+    let attempts = 0;
+    const rude = createServer((socket) => {
+      attempts++;
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(Buffer.from([5, 0])));
+    });
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = rude.address() as AddressInfo;
+      closer.add(dealer({ engine: 'zmtp', connect: 'tcp://127.0.0.1:5555', socksProxy: `127.0.0.1:${port}`, reconnectInterval: 20, linger: 0 }));
+      await waitFor(() => attempts >= 3, 5000, 'three attempts');
+    } finally {
+      rude.close();
+    }
+  });
+
   it('a proxy that answers garbage fails each attempt without harm, and the socket closes cleanly', async () => {
     let attempts = 0;
     const garbage = createServer((socket) => {

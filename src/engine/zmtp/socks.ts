@@ -115,12 +115,16 @@ export function dialSocks(proxy: HostPort, target: HostPort): Socket {
       return fail(`did not connect to ${target.host}:${target.port}: ${REPLY_REASONS[received[1]!] ?? `reply ${received[1]}`}`);
     }
     socket.off('data', onData);
+    socket.off('end', onEnd);
     socket.pause();
     if (received.length > length) socket.unshift(received.subarray(length));
     socket.emit(SOCKS_CONNECTED);
   };
+  // A proxy that hangs up mid-handshake fails the attempt (an 'end' alone would leave the dialer waiting).
+  const onEnd = (): void => fail('closed the connection before it was connected to the target');
   socket.once('connect', () => {
     socket.on('data', onData);
+    socket.once('end', onEnd);
     socket.write(Buffer.from([VERSION, 1, NO_AUTHENTICATION]));
   });
   return socket;
