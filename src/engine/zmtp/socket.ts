@@ -144,6 +144,7 @@ export class ZmtpSocket implements EngineSocket {
     if (this.isClosed) throw closedError();
     const target = parseEndpoint(endpoint);
     if (target.transport === 'inproc') return this.bindInproc(target.name);
+    // A source address (`source;host:port`) means nothing to a bound endpoint: libzmq binds the rest, and so does this.
     const pending: { listener?: Listener; early: Socket[] } = { early: [] };
     let bound: { server: Server; endpoint: string };
     try {

@@ -1,5 +1,6 @@
 import { unlinkSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, isIP, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { engineError, notSupported } from './errors';
 import { dialSocks, SOCKS_CONNECTED, type HostPort } from './socks';
 
@@ -8,15 +9,21 @@ import { dialSocks, SOCKS_CONNECTED, type HostPort } from './socks';
  * path, or an inproc name (piped within this process, see `inproc.ts`).
  */
 export type Target =
-  /** `proxy`: connect through this SOCKS5 proxy (ZMQ_SOCKS_PROXY). */
-  | { transport: 'tcp'; host: string; port: number; proxy?: HostPort }
+  /**
+   * `source`: the local address and port to connect from (libzmq's
+   * `tcp://source:port;host:port`); `proxy`: connect through this SOCKS5
+   * proxy (ZMQ_SOCKS_PROXY).
+   */
+  | { transport: 'tcp'; host: string; port: number; source?: HostPort; proxy?: HostPort }
   | { transport: 'ipc'; path: string }
   | { transport: 'inproc'; name: string };
 
 /** The targets that travel over a Node stream socket. */
 export type StreamTarget = Exclude<Target, { transport: 'inproc' }>;
 
-const TCP = /^tcp:\/\/(\[[^\]]+\]|[^:/[\]]+):(\*|\d{1,5})$/;
+const TCP = /^tcp:\/\/(?:(\[[^\]]+\]|[^:/[\];]+):(\*|\d{1,5});)?(\[[^\]]+\]|[^:/[\];]+):(\*|\d{1,5})$/;
+const portOf = (text: string): number => (text === '*' ? 0 : Number(text));
+const unbracket = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
 
 /**
  * Parses `tcp://host:port` (`*` for any host or port, `[::1]` for IPv6) and
@@ -29,10 +36,11 @@ export function parseEndpoint(endpoint: string): Target {
   const scheme = /^([a-z0-9+]+):\/\//.exec(endpoint)?.[1];
   if (scheme === 'tcp') {
     const match = TCP.exec(endpoint);
-    const port = match?.[2] === '*' ? 0 : Number(match?.[2]);
+    const port = portOf(match?.[4] ?? '');
     if (!match || !(port >= 0 && port <= 0xffff)) throw engineError('EINVAL', `malformed tcp endpoint ${endpoint}`);
-    const host = match[1]!;
-    return { transport: 'tcp', host: host === '*' ? '0.0.0.0' : host.replace(/^\[(.*)\]$/, '$1'), port };
+    const host = match[3]!;
+    const target = { transport: 'tcp' as const, host: host === '*' ? '0.0.0.0' : unbracket(host), port };
+    return match[1] === undefined ? target : { ...target, source: sourceOf(match[1], portOf(match[2]!), target.host, endpoint) };
   }
   if (scheme === 'ipc') {
     const path = endpoint.slice('ipc://'.length);
@@ -49,6 +57,23 @@ export function parseEndpoint(endpoint: string): Target {
 }
 
 /** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
+/**
+ * The local address of `tcp://source:port;host:port`: an IP address, or a
+ * network interface's name (its first address of the destination's family),
+ * as libzmq takes it; `*` is refused, as libzmq refuses it.
+ */
+function sourceOf(host: string, port: number, destination: string, endpoint: string): HostPort {
+  const name = unbracket(host);
+  const malformed = (why: string): Error => engineError('EINVAL', `malformed tcp endpoint ${endpoint}: ${why}`);
+  if (!(port >= 0 && port <= 0xffff)) throw malformed('the source port is out of range');
+  if (isIP(name)) return { host: name, port };
+  if (name === '*') throw malformed('give the source as an address or an interface name');
+  const family = isIPv6(destination) ? 'IPv6' : 'IPv4';
+  const address = networkInterfaces()[name]?.find((entry) => entry.family === family)?.address;
+  if (address === undefined) throw malformed(`no ${family} address on an interface named ${name}`);
+  return { host: address, port };
+}
+
 function resolved(server: Server, target: StreamTarget): string {
   if (target.transport === 'ipc') return `ipc://${target.path.replace(/^\0/, '@')}`;
   const { address, family, port } = server.address() as AddressInfo;
@@ -91,5 +116,6 @@ export function listen(
 export function dial(target: StreamTarget): { socket: Socket; connected: string } {
   if (target.transport === 'ipc') return { socket: connect({ path: target.path }), connected: 'connect' };
   if (target.proxy) return { socket: dialSocks(target.proxy, target), connected: SOCKS_CONNECTED };
-  return { socket: connect({ host: target.host, port: target.port, noDelay: true }), connected: 'connect' };
+  const local = target.source ? { localAddress: target.source.host, localPort: target.source.port || undefined } : {};
+  return { socket: connect({ host: target.host, port: target.port, noDelay: true, ...local }), connected: 'connect' };
 }
