@@ -3,6 +3,8 @@ import { notSupported } from './errors';
 import type { Security } from './mechanisms';
 import { readSecurity, SECURITY_OPTIONS } from './security-options';
 import { parseProxy, type HostPort } from './socks';
+import { acceptFilterOf } from './accept-filter';
+import type { BlockList } from 'node:net';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -39,6 +41,8 @@ export interface ZmtpOptions {
   sendTimeout: number;
   /** ZMQ_CONNECT_TIMEOUT: ms a tcp connection attempt may take (0: the system's). */
   connectTimeout: number;
+  /** ZMQ_TCP_ACCEPT_FILTER: the addresses a bound tcp endpoint accepts connections from (undefined: any). */
+  acceptFilter: BlockList | undefined;
   /** ZMQ_SOCKS_PROXY: tcp connections go through this SOCKS5 proxy. */
   socksProxy: HostPort | undefined;
   /** ZMQ_BACKLOG: connections the kernel queues for a bound endpoint. */
@@ -92,6 +96,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'connectTimeout',
   'backlog',
   'socksProxy',
+  'tcpAcceptFilter',
   'tcpKeepalive',
   'tcpKeepaliveIdle',
   // IPv6 is always on here; libzmq needs it asked for.
@@ -131,6 +136,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     sendTimeout: num(options.sendTimeout, -1),
     connectTimeout: num(options.connectTimeout, 0),
     backlog: num(options.backlog, DEFAULT_BACKLOG),
+    acceptFilter: typeof options.tcpAcceptFilter === 'string' ? acceptFilterOf(options.tcpAcceptFilter) : undefined,
     socksProxy: typeof options.socksProxy === 'string' && options.socksProxy !== '' ? parseProxy(options.socksProxy) : undefined,
     keepalive: { enable: num(options.tcpKeepalive, -1), idle: num(options.tcpKeepaliveIdle, -1) },
     security: readSecurity(options),

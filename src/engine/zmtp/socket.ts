@@ -12,6 +12,7 @@ import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';
 import { Session } from './session';
 import { socksRequest } from './socks';
+import { accepts, refusedByFilter } from './accept-filter';
 import { StreamLink } from './stream-link';
 import { listen, parseEndpoint, type Target } from './transport';
 
@@ -283,6 +284,12 @@ export class ZmtpSocket implements EngineSocket {
   private accept(listener: Listener, socket: Socket): void {
     if (this.isClosed || !this.listeners.has(listener.endpoint)) {
       socket.destroy();
+      return;
+    }
+    if (!accepts(this.options.acceptFilter, socket)) {
+      const error = refusedByFilter(socket);
+      socket.destroy();
+      this.emit({ type: 'acceptFailed', address: listener.endpoint, error });
       return;
     }
     this.emit({ type: 'accepted', address: listener.endpoint });
