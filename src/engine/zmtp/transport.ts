@@ -26,7 +26,8 @@ const portOf = (text: string): number => (text === '*' ? 0 : Number(text));
 const unbracket = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
 
 /**
- * Parses `tcp://host:port` (`*` for any host or port, `[::1]` for IPv6) and
+ * Parses `tcp://host:port` (`*` for any host or port, `[::1]` for IPv6,
+ * `tcp://source:port;host:port` to connect from a given address) and
  * `ipc://path` (`@name` for Linux's abstract namespace) and `inproc://name`.
  *
  * @throws an error with code `EPROTONOSUPPORT` for a transport this engine
@@ -56,7 +57,6 @@ export function parseEndpoint(endpoint: string): Target {
   throw notSupported(`the ${scheme}:// transport`, 'EPROTONOSUPPORT');
 }
 
-/** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
 /**
  * The local address of `tcp://source:port;host:port`: an IP address, or a
  * network interface's name (its first address of the destination's family),
@@ -74,6 +74,7 @@ function sourceOf(host: string, port: number, destination: string, endpoint: str
   return { host: address, port };
 }
 
+/** The endpoint a server listens on, as libzmq reports it (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
 function resolved(server: Server, target: StreamTarget): string {
   if (target.transport === 'ipc') return `ipc://${target.path.replace(/^\0/, '@')}`;
   const { address, family, port } = server.address() as AddressInfo;
