@@ -85,13 +85,13 @@ function replyLength(head: Buffer): number {
 }
 
 /**
- * Connects to `proxy` and asks it for `target`. The socket emits
+ * Connects to `proxy` (from `local`, when given) and asks it for `target`. The socket emits
  * {@link SOCKS_CONNECTED} once the stream to the target is open (anything
  * the target already sent is kept for the next reader, the socket left
  * paused), or is destroyed with an error saying why the proxy would not.
  */
-export function dialSocks(proxy: HostPort, target: HostPort): Socket {
-  const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true });
+export function dialSocks(proxy: HostPort, target: HostPort, local: { localAddress?: string; localPort?: number } = {}): Socket {
+  const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true, ...local });
   let received: Buffer = Buffer.alloc(0);
   let stage: 'method' | 'reply' = 'method';
   const fail = (reason: string): void => {

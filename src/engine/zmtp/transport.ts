@@ -116,7 +116,7 @@ export function listen(
 /** Starts a connection to `target`; the caller listens for `error` and the event named `connected`. */
 export function dial(target: StreamTarget): { socket: Socket; connected: string } {
   if (target.transport === 'ipc') return { socket: connect({ path: target.path }), connected: 'connect' };
-  if (target.proxy) return { socket: dialSocks(target.proxy, target), connected: SOCKS_CONNECTED };
   const local = target.source ? { localAddress: target.source.host, localPort: target.source.port || undefined } : {};
+  if (target.proxy) return { socket: dialSocks(target.proxy, target, local), connected: SOCKS_CONNECTED };
   return { socket: connect({ host: target.host, port: target.port, noDelay: true, ...local }), connected: 'connect' };
 }
