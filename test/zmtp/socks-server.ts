@@ -17,6 +17,8 @@ export interface SocksServer {
   /** `host:port` to give as `socksProxy`. */
   readonly address: string;
   readonly requests: SocksRequest[];
+  /** The address each client connected from. */
+  readonly clients: string[];
   close(): Promise<void>;
 }
 
@@ -90,9 +92,11 @@ async function handshake(client: Socket, requests: SocksRequest[], refuse: boole
 /** Starts a SOCKS5 server on a loopback port the OS picks. */
 export async function startSocksServer(options: { refuse?: boolean } = {}): Promise<SocksServer> {
   const requests: SocksRequest[] = [];
+  const clients: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     sockets.add(client);
+    clients.push(client.remoteAddress ?? '');
     client.on('error', () => undefined);
     client.on('close', () => sockets.delete(client));
     void handshake(client, requests, options.refuse ?? false, sockets);
@@ -102,6 +106,7 @@ export async function startSocksServer(options: { refuse?: boolean } = {}): Prom
   return {
     address: `127.0.0.1:${port}`,
     requests,
+    clients,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

@@ -90,6 +90,13 @@ describe('socksProxy on the zmtp engine: what the proxy is asked, and bad proxie
     expect(via.requests[0]).toEqual({ addressType: 4, host: '0000:0000:0000:0000:0000:0000:0000:0001', port: 5555 });
   });
 
+  it('a source address applies to the connection to the proxy', async () => {
+    const via = await proxy({ refuse: true });
+    closer.add(dealer({ engine: 'zmtp', connect: 'tcp://127.0.0.2:0;127.0.0.1:5555', socksProxy: via.address, linger: 0 }));
+    await waitFor(() => via.clients.length > 0, 5000, 'a connection to the proxy');
+    expect(via.clients[0]).toBe('127.0.0.2');
+  });
+
   it('a proxy address that is not host:port is refused when the socket is made', () => {
     expect(() => dealer({ engine: 'zmtp', socksProxy: 'no-port', linger: 0 })).toThrow(
       expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(/socksProxy/) }),
