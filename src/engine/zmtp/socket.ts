@@ -205,8 +205,8 @@ export class ZmtpSocket implements EngineSocket {
     let target = parseEndpoint(endpoint);
     if (target.transport === 'tcp' && target.port === 0) throw engineError('EINVAL', `cannot connect to port * (${endpoint})`);
     if (target.transport === 'tcp' && this.options.socksProxy) {
-      socksRequest(target); // a host name SOCKS cannot carry fails here, not on a later attempt
-      target = { ...target, proxy: this.options.socksProxy };
+      // Encoded once, here: a host name SOCKS cannot carry fails connect(), not a later attempt.
+      target = { ...target, proxy: { ...this.options.socksProxy, request: socksRequest(target) } };
     }
     let session: Session | undefined;
     const connector = this.connector(

@@ -13,6 +13,11 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** A proxy, and the CONNECT request it is sent for one target (encoded once, at `connect()`). */
+export interface SocksRoute extends HostPort {
+  readonly request: Buffer;
+}
+
 /** The event a socket from {@link dialSocks} emits once the proxy has connected it to the target. */
 export const SOCKS_CONNECTED = 'socksConnected';
 
@@ -85,12 +90,12 @@ function replyLength(head: Buffer): number {
 }
 
 /**
- * Connects to `proxy` (from `local`, when given) and asks it for `target`. The socket emits
+ * Connects to `proxy` (from `local`, when given) and sends its request for `target`. The socket emits
  * {@link SOCKS_CONNECTED} once the stream to the target is open (anything
  * the target already sent is kept for the next reader, the socket left
  * paused), or is destroyed with an error saying why the proxy would not.
  */
-export function dialSocks(proxy: HostPort, target: HostPort, local: { localAddress?: string; localPort?: number } = {}): Socket {
+export function dialSocks(proxy: SocksRoute, target: HostPort, local: { localAddress?: string; localPort?: number } = {}): Socket {
   const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true, ...local });
   let received: Buffer = Buffer.alloc(0);
   let stage: 'method' | 'reply' = 'method';
@@ -104,7 +109,7 @@ export function dialSocks(proxy: HostPort, target: HostPort, local: { localAddre
       if (received[0] !== VERSION || received[1] !== NO_AUTHENTICATION) return fail('wants an authentication method libzmq does not offer');
       received = received.subarray(2);
       stage = 'reply';
-      socket.write(socksRequest(target));
+      socket.write(proxy.request);
     }
     const length = replyLength(received);
     if (length < 0 || received.length < length) {

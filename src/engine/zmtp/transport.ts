@@ -2,7 +2,7 @@ import { unlinkSync } from 'node:fs';
 import { connect, createServer, isIP, isIPv6, type AddressInfo, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { engineError, notSupported } from './errors';
-import { dialSocks, SOCKS_CONNECTED, type HostPort } from './socks';
+import { dialSocks, SOCKS_CONNECTED, type HostPort, type SocksRoute } from './socks';
 
 /**
  * Where an endpoint points: a tcp host and port (0: any), a Unix socket
@@ -14,7 +14,7 @@ export type Target =
    * `tcp://source:port;host:port`); `proxy`: connect through this SOCKS5
    * proxy (ZMQ_SOCKS_PROXY).
    */
-  | { transport: 'tcp'; host: string; port: number; source?: HostPort; proxy?: HostPort }
+  | { transport: 'tcp'; host: string; port: number; source?: HostPort; proxy?: SocksRoute }
   | { transport: 'ipc'; path: string }
   | { transport: 'inproc'; name: string };
 
