@@ -13,7 +13,7 @@ afterEach(() => closer.closeAll());
 
 const numbers = (n: number): string[] => Array.from({ length: n }, (_, i) => String(i + 1));
 
-describe.each(engineList)('conflate (%s engine)', (_name, engine: Engine) => {
+describe.each(engineList)('conflate (%s engine)', (engineName, engine: Engine) => {
   it('a PULL nobody reads keeps only the last message that arrived', async () => {
     const inbox = closer.add(pull({ engine, bind: 'tcp://127.0.0.1:*', conflate: true, linger: 0 }));
     await inbox.ready;
@@ -33,7 +33,7 @@ describe.each(engineList)('conflate (%s engine)', (_name, engine: Engine) => {
   });
 
   it('an inproc pipe conflates as its connecting side says (libzmq reads the option there)', async () => {
-    const name = `inproc://conflate-${engine === engineList[0]![1] ? 'a' : 'b'}`;
+    const name = `inproc://conflate-${engineName}`;
     const received = async (pullConflates: boolean, pushConflates: boolean, endpoint: string): Promise<string[][]> => {
       const inbox = closer.add(pull({ engine, bind: endpoint, conflate: pullConflates, linger: 0 }));
       await inbox.ready;
