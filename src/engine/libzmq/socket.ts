@@ -69,6 +69,12 @@ export class LibzmqSocket implements EngineSocket {
     context?: zmq.Context,
   ) {
     const { authenticate, ...rest } = options;
+    if (rest.busyPoll !== undefined) {
+      // Keeping Node's loop awake does not wake libzmq's I/O thread, and it takes that thread's CPU (docs/ENGINES.md).
+      throw Object.assign(new TypeError("rxzmq: busyPoll is an option of the zmtp engine (engine: 'zmtp'), not of libzmq's"), {
+        code: 'ENOTSUP',
+      });
+    }
     if (authenticate !== undefined && authenticate !== null) {
       // zeromq.js would keep an unknown option as a plain property: an ignored handler would let everyone in.
       if (typeof authenticate !== 'function') throw new TypeError("rxzmq: 'authenticate' must be a function");

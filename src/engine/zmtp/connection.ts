@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
 import { OutputBatch } from './output';
+import { keepAwake } from '../busy-poll';
 import {
   checkSignature,
   acceptsPeer,
@@ -62,6 +63,8 @@ export interface ConnectionOptions {
   handshakeInterval?: number;
   /** The security mechanism (default NULL). */
   security?: Security;
+  /** Microseconds to keep the event loop awake after each read and write (see engine/busy-poll.ts; 0: off). */
+  busyPoll?: number;
   /** The handshake is done: messages may flow. */
   onReady(peer: PeerInfo): void;
   /** A message from the peer. */
@@ -138,6 +141,7 @@ export class ZmtpConnection {
   /** CURVE, once the handshake is done: seals what we send and opens what we read. */
   private cipher: MessageCipher | undefined;
   private sealed: SealedReader | undefined;
+  private readonly busyPoll: number;
 
   constructor(
     private readonly socket: Socket,
@@ -146,6 +150,7 @@ export class ZmtpConnection {
     const security = (this.security = options.security ?? NULL_SECURITY);
     const curve = security.mechanism === 'CURVE';
     const max = options.maxMessageSize ?? -1;
+    this.busyPoll = options.busyPoll ?? 0;
     this.parser = new FrameParser({
       // Under CURVE each frame arrives alone, sealed; the whole message's size is checked once opened.
       maxMessageSize: curve && max >= 0 ? max + SEALED_OVERHEAD : max,
@@ -287,6 +292,7 @@ export class ZmtpConnection {
 
   private data(chunk: Buffer): void {
     this.lastHeard = performance.now();
+    if (this.busyPoll > 0) keepAwake(this.busyPoll);
     // What is sent next (up to the flush that writes it, be it in a later microtask) answers this.
     this.answering = true;
     if (this.ttlTimer) {
@@ -464,6 +470,7 @@ export class ZmtpConnection {
   /** Writes the batch so far (the tick's flush stays scheduled for what comes after). */
   private writeOut(): void {
     if (this.output.empty || this.socket.destroyed) return;
+    if (this.busyPoll > 0) keepAwake(this.busyPoll);
     const messages = this.batchMessages;
     this.batchMessages = 0;
     const chunks = this.output.take();

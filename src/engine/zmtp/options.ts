@@ -51,6 +51,8 @@ export interface ZmtpOptions {
   keepalive: { enable: number; idle: number };
   /** The security mechanism and its settings (see security-options.ts). */
   security: Security;
+  /** rxzmq's `busyPoll`: microseconds to keep the event loop awake after a connection reads or writes (0: off). */
+  busyPoll: number;
 }
 
 /** libzmq's defaults. */
@@ -101,6 +103,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'tcpKeepaliveIdle',
   // IPv6 is always on here; libzmq needs it asked for.
   'ipv6',
+  'busyPoll',
   ...SECURITY_OPTIONS,
 ]);
 
@@ -140,6 +143,7 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
     socksProxy: typeof options.socksProxy === 'string' && options.socksProxy !== '' ? parseProxy(options.socksProxy) : undefined,
     keepalive: { enable: num(options.tcpKeepalive, -1), idle: num(options.tcpKeepaliveIdle, -1) },
     security: readSecurity(options),
+    busyPoll: busyPollOf(options.busyPoll),
   };
 }
 
@@ -148,4 +152,13 @@ function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat']
   const interval = num(options.heartbeatInterval, 0);
   if (!(interval > 0)) return undefined;
   return { interval, timeout: num(options.heartbeatTimeout, interval), ttl: num(options.heartbeatTimeToLive, 0) };
+}
+
+/** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off). */
+function busyPollOf(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`rxzmq: busyPoll must be a number of microseconds from 0, got ${String(value)}`);
+  }
+  return value;
 }

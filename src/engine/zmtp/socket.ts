@@ -298,7 +298,7 @@ export class ZmtpSocket implements EngineSocket {
 
   /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
   private streamOpener(socket: Socket): LinkOpener {
-    const { routingId, maxMessageSize, sendHighWaterMark, conflate, heartbeat, handshakeInterval, keepalive, security } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, conflate, heartbeat, handshakeInterval, keepalive, security, busyPoll } = this.options;
     if (keepalive.enable >= 0) socket.setKeepAlive(keepalive.enable > 0, keepalive.idle > 0 ? keepalive.idle * 1000 : 0);
     const options = {
       socketType: this.type,
@@ -309,6 +309,7 @@ export class ZmtpSocket implements EngineSocket {
       heartbeat,
       handshakeInterval,
       security,
+      busyPoll,
     };
     return (events) => new StreamLink(socket, options, events);
   }

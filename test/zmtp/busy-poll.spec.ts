@@ -1,0 +1,132 @@
+/**
+ * `busyPoll`: after a zmtp connection reads or writes, the event loop keeps
+ * polling (an immediate pending, so libuv does not sleep) for that many
+ * microseconds, then stops by itself. Other work runs meanwhile. The
+ * libzmq engine refuses the option; bad values are refused on the zmtp one.
+ */
+import { dealer, pull, push, router } from '../../src';
+import { isBusyPolling, keepAwake } from '../../src/engine/busy-poll';
+import { Closer, delay, removeIpcDir, transports, waitFor } from '../helpers';
+
+const closer = new Closer();
+// Each test starts with the loop at rest, whatever the one before left spinning.
+beforeEach(() => waitFor(() => !isBusyPolling(), 5000, 'the spin to end'));
+afterEach(() => closer.closeAll());
+afterAll(removeIpcDir);
+
+/** Long enough that a check a few ms later still finds the loop awake on a busy machine. */
+const SPAN_US = 400_000;
+
+describe('keepAwake', () => {
+  it('keeps the loop turning, lets timers run, extends on activity and stops by itself', async () => {
+    expect(isBusyPolling()).toBe(false);
+    keepAwake(SPAN_US);
+    expect(isBusyPolling()).toBe(true);
+    let turns = 0;
+    const count = (): void => {
+      turns++;
+      if (isBusyPolling()) setImmediate(count);
+    };
+    setImmediate(count);
+    await delay(20); // a timer fires while the loop spins
+    expect(isBusyPolling()).toBe(true);
+    expect(turns).toBeGreaterThan(1);
+    keepAwake(SPAN_US); // more activity: the span starts again from here
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+    expect(turns).toBeGreaterThan(2);
+  });
+
+  it('takes the longest span asked for while it spins', async () => {
+    keepAwake(1);
+    keepAwake(SPAN_US);
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+});
+
+describe.each(transports.filter(([name]) => name !== 'inproc'))('busyPoll over %s', (_name, endpoint) => {
+  it('a send keeps the loop awake, and so does a message read', async () => {
+    const inbox = closer.add(pull({ engine: 'zmtp', bind: endpoint(), linger: 0, busyPoll: SPAN_US }));
+    await inbox.ready;
+    const got: string[] = [];
+    inbox.subscribe((msg) => got.push(msg[0]!.toString()));
+    const out = closer.add(push({ engine: 'zmtp', connect: inbox.bindings[0]!, linger: 0 }));
+    await out.send('one');
+    await waitFor(() => got.length === 1);
+    expect(isBusyPolling()).toBe(true); // the PULL read it
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+    const quiet = closer.add(push({ engine: 'zmtp', connect: inbox.bindings[0]!, linger: 0, busyPoll: SPAN_US }));
+    await quiet.send('two');
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    await waitFor(() => got.length === 2);
+  });
+
+  it('request-reply one at a time answers every request, and the loop rests after the last', async () => {
+    const server = closer.add(router({ engine: 'zmtp', bind: endpoint(), linger: 0, busyPoll: 50 }));
+    await server.ready;
+    server.subscribe((msg) => server.next(msg));
+    const client = closer.add(dealer({ engine: 'zmtp', connect: server.bindings[0]!, linger: 0, busyPoll: 50 }));
+    const replies: number[] = [];
+    const next = new Promise<void>((resolve) =>
+      client.subscribe((msg) => {
+        replies.push(msg[0]!.readUInt32LE(0));
+        if (replies.length === 500) resolve();
+        else client.next(u32(replies.length));
+      }),
+    );
+    client.next(u32(0));
+    await next;
+    expect(replies).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+
+  it('without busyPoll traffic does not keep the loop awake', async () => {
+    const inbox = closer.add(pull({ engine: 'zmtp', bind: endpoint(), linger: 0 }));
+    await inbox.ready;
+    let got = 0;
+    inbox.subscribe(() => got++);
+    const out = closer.add(push({ engine: 'zmtp', connect: inbox.bindings[0]!, linger: 0 }));
+    for (let i = 0; i < 10; i++) await out.send('x');
+    await waitFor(() => got === 10);
+    expect(isBusyPolling()).toBe(false);
+  });
+});
+
+describe('busyPoll refused', () => {
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '50'])('zmtp refuses %p with a TypeError', (value) => {
+    expect(() => pull({ engine: 'zmtp', linger: 0, busyPoll: value as number })).toThrow(
+      /busyPoll must be a number of microseconds/,
+    );
+  });
+
+  it('the libzmq engine refuses it (ENOTSUP), naming the zmtp engine', () => {
+    let caught: unknown;
+    try {
+      pull({ engine: 'libzmq', linger: 0, busyPoll: 50 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as { code?: string }).code).toBe('ENOTSUP');
+    expect(String(caught)).toMatch(/zmtp engine/);
+  });
+
+  it('0 is off', async () => {
+    const inbox = closer.add(pull({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', linger: 0, busyPoll: 0 }));
+    await inbox.ready;
+    let got = 0;
+    inbox.subscribe(() => got++);
+    const out = closer.add(push({ engine: 'zmtp', connect: inbox.bindings[0]!, linger: 0, busyPoll: 0 }));
+    await out.send('x');
+    await waitFor(() => got === 1);
+    expect(isBusyPolling()).toBe(false);
+  });
+});
+
+function u32(n: number): Buffer {
+  const body = Buffer.alloc(4);
+  body.writeUInt32LE(n, 0);
+  return body;
+}
