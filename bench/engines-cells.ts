@@ -4,7 +4,7 @@
  * DEALER -> ROUTER request-reply, the receiving end run by a {@link Peer}
  * (in this process or a child), the sending end here.
  */
-import { curveKeys, startCaller, startSource, type Go, type Impl, type StreamImpl } from './engines-ends';
+import { curveKeys, startCaller, startSource, type BusyPoll, type Go, type Impl, type StreamImpl } from './engines-ends';
 import type { MemoryGrowth } from './engines-memory';
 import type { Peer } from './engines-peer';
 import { measure, type Plan, type Sample } from './rpc-harness';
@@ -14,6 +14,8 @@ export interface Pairing {
   readonly label: string;
   readonly client: Impl;
   readonly server: Impl;
+  /** Both ends busy-poll this many µs (rxzmq's `busyPoll`); such a pairing runs the request-reply cells only. */
+  readonly busyPoll?: BusyPoll;
 }
 
 /** A pairing whose implementations both have stream ends. */
@@ -22,7 +24,8 @@ interface StreamPairing extends Pairing {
   readonly server: StreamImpl;
 }
 
-const streams = (pairing: Pairing): pairing is StreamPairing => pairing.client !== 'net' && pairing.server !== 'net';
+const streams = (pairing: Pairing): pairing is StreamPairing =>
+  pairing.client !== 'net' && pairing.server !== 'net' && !pairing.busyPoll;
 
 /** How long and how much to measure. */
 export interface CellPlan extends Plan {
@@ -101,9 +104,9 @@ async function stream(
 
 /** Request-reply through a fresh echo server: bench/rpc-harness.ts's plan (1, then `inFlight` in flight). */
 async function requests(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<Sample> {
-  const endpoint = await peer.start({ kind: 'echo', impl: pairing.server });
+  const endpoint = await peer.start({ kind: 'echo', impl: pairing.server, busyPoll: pairing.busyPoll });
   try {
-    const caller = await startCaller(pairing.client, endpoint);
+    const caller = await startCaller(pairing.client, endpoint, pairing.busyPoll);
     try {
       return await measure(caller, plan);
     } finally {
@@ -114,7 +117,10 @@ async function requests(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<S
   }
 }
 
-/** Measures every cell of `pairing` (request-reply only for `net`), the 16 B stream (with the receiver's memory) first. */
+/**
+ * Measures every cell of `pairing` (request-reply only for `net` and for
+ * busy-polling pairings), the 16 B stream (with the receiver's memory) first.
+ */
 export async function measurePairing(peer: Peer, pairing: Pairing, plan: CellPlan): Promise<Figures> {
   if (!streams(pairing)) {
     const calls = await requests(peer, pairing, plan);

@@ -81,9 +81,19 @@ export async function startSink(impl: StreamImpl, keys?: CurveKeys): Promise<Sin
   return { endpoint: socket.bindings[0]!, counter, close: () => socket.close() };
 }
 
+/**
+ * Busy polling for the request-reply ends, in microseconds (rxzmq's
+ * `busyPoll`): the zmtp ends and the plain-net ends take it; 0 or undefined
+ * is off, as for every other end.
+ */
+export type BusyPoll = number | undefined;
+
+/** rxzmq's options for `busyPoll`: none when it is off, so that the libzmq engine, which refuses it, is not given it. */
+const busy = (busyPoll: BusyPoll): { busyPoll?: number } => (busyPoll ? { busyPoll } : {});
+
 /** Binds a ROUTER that sends every message straight back to its sender. */
-export async function startEcho(impl: Impl): Promise<ServerEnd> {
-  if (impl === 'net') return startNetEcho();
+export async function startEcho(impl: Impl, busyPoll?: BusyPoll): Promise<ServerEnd> {
+  if (impl === 'net') return startNetEcho(busyPoll);
   if (impl === 'raw') {
     const socket = new zmq.Router({ linger: 0 });
     await socket.bind(ANY_PORT);
@@ -91,7 +101,7 @@ export async function startEcho(impl: Impl): Promise<ServerEnd> {
     const serving = receiveLoop(socket, (msg) => replies.send(msg));
     return { endpoint: socket.lastEndpoint!, close: closeRaw(socket, serving) };
   }
-  const socket = router({ engine: impl, bind: ANY_PORT, linger: 0 });
+  const socket = router({ engine: impl, bind: ANY_PORT, linger: 0, ...busy(busyPoll) });
   await socket.ready;
   socket.subscribe((msg) => socket.next(msg));
   return { endpoint: socket.bindings[0]!, close: () => socket.close() };
@@ -143,10 +153,10 @@ export function startSource(impl: StreamImpl, endpoint: string, keys?: CurveKeys
  * reply gives `a` back and the caller adds `b`. One server peer keeps the
  * replies in order, so the waiting calls are settled first come, first
  * served, and the harness's check of every result catches a lost or
- * reordered reply.
+ * reordered reply. With `busyPoll`, the caller (zmtp or net) busy-polls.
  */
-export async function startCaller(impl: Impl, endpoint: string): Promise<Target> {
-  if (impl === 'net') return startNetCaller(endpoint);
+export async function startCaller(impl: Impl, endpoint: string, busyPoll?: BusyPoll): Promise<Target> {
+  if (impl === 'net') return startNetCaller(endpoint, busyPoll);
   const waiting: ((reply: Buffer) => void)[] = [];
   const settle = (msg: Buffer[]): void => waiting.shift()!(msg[0]!);
   const request = (a: number): Buffer => {
@@ -168,7 +178,7 @@ export async function startCaller(impl: Impl, endpoint: string): Promise<Target>
     const reading = receiveLoop(socket, settle);
     return { add: call((body) => requests.send([body])), close: closeRaw(socket, reading) };
   }
-  const socket = dealer({ engine: impl, connect: endpoint, linger: 0 });
+  const socket = dealer({ engine: impl, connect: endpoint, linger: 0, ...busy(busyPoll) });
   socket.subscribe(settle);
   return { add: call((body) => socket.next(body)), close: () => socket.close() };
 }

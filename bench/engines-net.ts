@@ -14,20 +14,31 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import type { ServerEnd } from './engines-ends';
+import { keepAwake } from '../src/engine/busy-poll';
+import type { BusyPoll, ServerEnd } from './engines-ends';
 import type { Target } from './rpc-harness';
 
 const FRAME = 16;
 /** While answering what it read, the client writes every this many requests (as the zmtp engine does). */
 const WRITE_EVERY = 50;
 
+/**
+ * With `busyPoll` (µs), each read and write keeps the event loop awake as
+ * the zmtp engine's `busyPoll` does (same code, src/engine/busy-poll.ts).
+ */
+const poller = (busyPoll: BusyPoll): (() => void) => (busyPoll ? () => keepAwake(busyPoll) : () => undefined);
+
 /** Binds a plain TCP echo server on loopback, on a port the OS picks. */
-export async function startNetEcho(): Promise<ServerEnd> {
+export async function startNetEcho(busyPoll?: BusyPoll): Promise<ServerEnd> {
+  const awake = poller(busyPoll);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
-    socket.on('data', (chunk) => socket.write(chunk));
+    socket.on('data', (chunk) => {
+      awake();
+      socket.write(chunk);
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -45,7 +56,8 @@ export async function startNetEcho(): Promise<ServerEnd> {
 }
 
 /** Connects to a {@link startNetEcho} server and offers it as the harness's `add(a, b)`, like `startCaller`. */
-export async function startNetCaller(endpoint: string): Promise<Target> {
+export async function startNetCaller(endpoint: string, busyPoll?: BusyPoll): Promise<Target> {
+  const awake = poller(busyPoll);
   const port = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
@@ -54,6 +66,7 @@ export async function startNetCaller(endpoint: string): Promise<Target> {
   let rest: Buffer = Buffer.alloc(0);
   let answering = false;
   socket.on('data', (chunk: Buffer) => {
+    awake();
     answering = true;
     const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
     let at = 0;
@@ -62,17 +75,21 @@ export async function startNetCaller(endpoint: string): Promise<Target> {
   });
   let batch: Buffer[] = [];
   let scheduled = false;
+  const write = (data: Buffer): void => {
+    awake();
+    socket.write(data);
+  };
   const flush = (): void => {
     scheduled = false;
     answering = false;
     if (batch.length === 0) return;
-    socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
+    write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
     batch = [];
   };
   const send = (body: Buffer): void => {
     batch.push(body);
     if (answering && batch.length >= WRITE_EVERY) {
-      socket.write(Buffer.concat(batch));
+      write(Buffer.concat(batch));
       batch = [];
     }
     if (!scheduled) {

@@ -5,13 +5,13 @@
  * benchmark's process; bench/engines-child.ts offers the same methods from a
  * child process.
  */
-import { startEcho, startSink, type CurveKeys, type Impl, type ServerEnd, type Sink, type StreamImpl } from './engines-ends';
+import { startEcho, startSink, type BusyPoll, type CurveKeys, type Impl, type ServerEnd, type Sink, type StreamImpl } from './engines-ends';
 import { MemoryWatch, type MemoryGrowth } from './engines-memory';
 
-/** What to run: a sink (optionally a CURVE server) or an echo server. */
+/** What to run: a sink (optionally a CURVE server) or an echo server (optionally busy-polling). */
 export type Job =
   | { readonly kind: 'sink'; readonly impl: StreamImpl; readonly keys?: CurveKeys }
-  | { readonly kind: 'echo'; readonly impl: Impl };
+  | { readonly kind: 'echo'; readonly impl: Impl; readonly busyPoll?: BusyPoll };
 
 /** The receiving end's service. Every method is async, so that it can sit in another process. */
 export interface Peer {
@@ -34,7 +34,7 @@ export class LocalPeer implements Peer {
 
   async start(job: Job): Promise<string> {
     if (this.end) throw new Error('a server end is already running');
-    this.end = job.kind === 'sink' ? await startSink(job.impl, job.keys) : await startEcho(job.impl);
+    this.end = job.kind === 'sink' ? await startSink(job.impl, job.keys) : await startEcho(job.impl, job.busyPoll);
     return this.end.endpoint;
   }
 

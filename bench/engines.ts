@@ -10,8 +10,12 @@
  * column, plain Node net (bench/engines-net.ts), runs the request-reply
  * cells through the same harness over bare Node sockets with fixed 16-byte
  * frames and no messaging library: the ceiling any Node implementation
- * meets on this machine, printed with the zmtp engine's share of it. All
- * over tcp://127.0.0.1 on ports the OS picks. Cells:
+ * meets on this machine, printed with the zmtp engine's share of it. Two
+ * more pairings run the request-reply cells with busy polling at both ends
+ * (BENCH_BUSY_POLL µs, default 50): the zmtp engine with rxzmq's `busyPoll`
+ * and plain Node net kept awake the same way, in a table of their own
+ * against raw zeromq.js (which cannot busy-poll). All over tcp://127.0.0.1
+ * on ports the OS picks. Cells:
  *
  * - PUSH -> PULL throughput, 16 B and 1 KiB messages (msg/s): a warmup,
  *   then one `await send()` after another for SECONDS; the rate counts the
@@ -38,7 +42,7 @@
  * (default 1; with more, each cell is the median over the rounds and the
  * order of the pairings rotates by one each round), BENCH_WARMUP messages
  * or calls before a timed run (default 5000 for streams, 2000 calls),
- * BENCH_IN_FLIGHT (default 100).
+ * BENCH_IN_FLIGHT (default 100), BENCH_BUSY_POLL (default 50).
  */
 import { loadavg } from 'node:os';
 import * as zmq from 'zeromq';
@@ -50,6 +54,7 @@ import { env, fmt, median, table } from './report';
 const ROUNDS = env('BENCH_ROUNDS', 1);
 const SECONDS = env('BENCH_SECONDS', 2, false);
 const IN_FLIGHT = env('BENCH_IN_FLIGHT', 100);
+const BUSY_POLL = env('BENCH_BUSY_POLL', 50);
 const PLAN: CellPlan = {
   seconds: SECONDS,
   calls: undefined,
@@ -59,14 +64,22 @@ const PLAN: CellPlan = {
   stallMs: 30_000,
 };
 
-type PairingId = 'raw' | 'libzmq' | 'zmtp' | 'zmtp-raw' | 'net';
-const PAIRINGS: readonly (Pairing & { readonly id: PairingId })[] = [
+type PairingId = 'raw' | 'libzmq' | 'zmtp' | 'zmtp-raw' | 'net' | 'zmtp-busy' | 'net-busy';
+type Column = Pairing & { readonly id: PairingId };
+/** The main table's columns. */
+const PAIRINGS: readonly Column[] = [
   { id: 'raw', label: 'raw zeromq.js', client: 'raw', server: 'raw' },
   { id: 'libzmq', label: 'rxzmq libzmq engine', client: 'libzmq', server: 'libzmq' },
   { id: 'zmtp', label: 'rxzmq zmtp engine', client: 'zmtp', server: 'zmtp' },
   { id: 'zmtp-raw', label: 'zmtp -> raw zeromq.js', client: 'zmtp', server: 'raw' },
   { id: 'net', label: 'plain Node net (ceiling)', client: 'net', server: 'net' },
 ];
+/** Busy polling at both ends (request-reply only), the zmtp engine and the plain-net ceiling alike. */
+const BUSY_PAIRINGS: readonly Column[] = [
+  { id: 'zmtp-busy', label: `zmtp, busyPoll ${BUSY_POLL} µs`, client: 'zmtp', server: 'zmtp', busyPoll: BUSY_POLL },
+  { id: 'net-busy', label: `plain Node net, busy-polling ${BUSY_POLL} µs`, client: 'net', server: 'net', busyPoll: BUSY_POLL },
+];
+const ALL_PAIRINGS = [...PAIRINGS, ...BUSY_PAIRINGS];
 
 /** Where the receiving end runs, and how to get a peer for one pairing's cells. */
 interface Placement {
@@ -140,6 +153,8 @@ function render(results: Results): string {
 /** A goal of the issue: a figure of the zmtp engine against the same figure of another column. */
 interface Goal {
   readonly what: string;
+  /** The zmtp column judged (default: the zmtp engine as it comes). */
+  readonly of?: PairingId;
   readonly row: number;
   readonly than: PairingId;
   readonly target: string;
@@ -155,6 +170,22 @@ const GOALS: readonly Goal[] = [
   { what: '16 B stream vs raw', row: 0, than: 'raw', target: '≥ 3x', met: (z, t) => z >= 3 * t },
   { what: 'sequential request-reply vs raw', row: 3, than: 'raw', target: '≥ 3x', met: (z, t) => z >= 3 * t },
   { what: `${IN_FLIGHT} in flight vs raw`, row: 4, than: 'raw', target: '≥ 10x', met: (z, t) => z >= 10 * t },
+  {
+    what: `sequential request-reply vs raw, busyPoll ${BUSY_POLL} µs`,
+    of: 'zmtp-busy',
+    row: 3,
+    than: 'raw',
+    target: '≥ 3x',
+    met: (z, t) => z >= 3 * t,
+  },
+  {
+    what: `${IN_FLIGHT} in flight vs raw, busyPoll ${BUSY_POLL} µs`,
+    of: 'zmtp-busy',
+    row: 4,
+    than: 'raw',
+    target: '≥ 10x',
+    met: (z, t) => z >= 10 * t,
+  },
   { what: 'CURVE 16 B stream vs raw CURVE', row: 2, than: 'raw', target: '≥ 1x', met: (z, t) => z >= t },
   // Heap retained (row 9) is printed but not judged: in a fresh child it moves by ±2 MiB from run to run whatever the engine.
   ...[7, 8].map(
@@ -176,9 +207,9 @@ function goals(results: Results): string {
   return table(
     ['goal (zmtp engine)', 'zmtp', 'against', 'ratio', 'target', 'status'],
     GOALS.map((goal) => {
-      const { what, row, than, target } = goal;
+      const { what, of = 'zmtp', row, than, target } = goal;
       const { digits } = ROWS[row]!;
-      const z = cell(results, 'zmtp', ROWS[row]!);
+      const z = cell(results, of, ROWS[row]!);
       const t = cell(results, than, ROWS[row]!);
       const shown = (v: number | undefined): string => (v === undefined ? 'n/a' : show(v, digits));
       if (z === undefined || t === undefined) return [what, shown(z), shown(t), 'n/a', target, 'not met (n/a)'];
@@ -197,6 +228,26 @@ function ceiling(results: Results): string {
       const [zmtp, net, raw] = [read('zmtp'), read('net'), read('raw')];
       const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
       return [ROWS[row]!.label, fmt(zmtp), fmt(net), ratio(zmtp, net), ratio(net, raw), ratio(zmtp, raw)];
+    }),
+  );
+}
+
+/**
+ * The request-reply rows with busy polling at both ends: the zmtp engine
+ * with `busyPoll`, bare Node sockets kept awake the same way, and each
+ * against raw zeromq.js (which cannot busy-poll: libzmq's I/O thread sleeps).
+ */
+function busyPolling(results: Results): string {
+  const [zmtp, net] = BUSY_PAIRINGS;
+  return table(
+    ['request-reply', zmtp!.label, net!.label, 'raw zeromq.js', 'zmtp / raw', 'zmtp / net'],
+    [3, 4, 5, 6].map((index) => {
+      const row = ROWS[index]!;
+      const [z, n, raw] = [zmtp!.id, net!.id, 'raw' as const].map((id) => cell(results, id, row)!);
+      // Rates: how many times the other's; latencies: how many times lower than the other's.
+      const ratio = (a: number, b: number): string =>
+        index < 5 ? `${(a / b).toFixed(2)}x` : `${(b / a).toFixed(2)}x lower`;
+      return [row.label, show(z!, row.digits), show(n!, row.digits), show(raw!, row.digits), ratio(z!, raw!), ratio(z!, n!)];
     }),
   );
 }
@@ -232,9 +283,9 @@ async function main(): Promise<void> {
   const tables: string[] = [];
   for (const placement of PLACEMENTS) {
     console.log(`\n${placement.label}:`);
-    const results: Results = new Map(PAIRINGS.map((p) => [p.id, []]));
+    const results: Results = new Map(ALL_PAIRINGS.map((p) => [p.id, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      const order = PAIRINGS.map((_, i) => PAIRINGS[(i + round) % PAIRINGS.length]!);
+      const order = ALL_PAIRINGS.map((_, i) => ALL_PAIRINGS[(i + round) % ALL_PAIRINGS.length]!);
       for (const pairing of order) {
         const figures = await placement.withPeer((peer) => measurePairing(peer, pairing, PLAN));
         results.get(pairing.id)!.push(figures);
@@ -243,7 +294,8 @@ async function main(): Promise<void> {
     }
     tables.push(
       `${placement.label}:\n\n${render(results)}\n\ngoals (${placement.label}):\n\n${goals(results)}` +
-        `\n\nagainst the ceiling (${placement.label}):\n\n${ceiling(results)}`,
+        `\n\nagainst the ceiling (${placement.label}):\n\n${ceiling(results)}` +
+        `\n\nbusy polling (${placement.label}):\n\n${busyPolling(results)}`,
     );
   }
   console.log(
