@@ -9,7 +9,7 @@ import { FrameParser, ZmtpProtocolError, encodeCommand, encodeMessage } from '..
 import { GREETING_SIZE, encodeGreeting, parseGreeting } from '../../src/engine/zmtp/codec';
 import { encodeMetadata, parseMetadata, parseError, parsePing } from '../../src/engine/zmtp/codec';
 
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 200) };
 
 /** `buf` cut at the given offsets (taken modulo its length). */
 function cut(buf: Buffer, offsets: number[]): Buffer[] {
