@@ -61,6 +61,13 @@ describe.each(engineList)('request-reply (engine %s)', (name, engine) => {
     expect(err).toMatchObject({ name: 'RequestTimeoutError', timeout: 50, attempts: 1 });
     expect((err as Error).stack).toContain('request-reply.spec.ts'); // the caller, not the timer
     expect(request.inFlight).toBe(0);
+    const untraced = requestReply(closer.add(dealer({ engine, connect: socket.bindings[0], linger: 0 })), {
+      timeout: 50,
+      callerStack: false,
+    });
+    const plain = await firstValueFrom(untraced('c')).catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(RequestTimeoutError);
+    expect((plain as Error).stack).not.toContain('request-reply.spec.ts'); // the timer's own stack
 
     socket.next([...held[0]!, 'too late']);
     // the late reply waits in the client's queue; the next request reads it first, and drops it

@@ -3,6 +3,7 @@ import type { Frame, Message, Sendable } from '../engine';
 import { ClosedError, ZmqError } from '../observables/errors';
 import type { Sending } from '../observables/types';
 import { framesOf } from './frames';
+import { captureCaller } from './caller-stack';
 import { checkFraming, ID_LENGTH, unwrapReply, wrapRequest, type RequestFraming } from './request-framing';
 
 /** Options of {@link requestReply}. */
@@ -28,6 +29,13 @@ export interface RequestReplyConfig {
   framing?: 'rxzmq' | 'txzmq';
   /** Runs the timeouts. Default `asyncScheduler` (virtual time inside `TestScheduler.run`). */
   scheduler?: SchedulerLike;
+  /**
+   * Capture the caller's stack when a request is made, so a
+   * RequestTimeoutError's stack points at the caller rather than at a
+   * timer. Default true; false saves a few microseconds per request
+   * (V8 walks the async frames), as nats.js's `noAsyncTraces` does.
+   */
+  callerStack?: boolean;
 }
 
 /**
@@ -141,14 +149,13 @@ export class RequestTimeoutError extends ZmqError {
  * @throws TypeError when the socket or the config is not usable.
  */
 export function requestReply(socket: RequestReplySocket, config: RequestReplyConfig | number): Requester {
-  const correlator = new Correlator(socket, typeof config === 'number' ? { timeout: config } : config);
+  const settings = typeof config === 'number' ? { timeout: config } : config;
+  const correlator = new Correlator(socket, settings);
+  const callerStack = settings.callerStack !== false;
   const requester = (request: Sendable): Observable<Message> => {
     const frames = framesOf(request);
-    const holder: { stack?: string } = {};
     // The caller's stack, taken now: the timeout fires later, from a timer.
-    if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(holder, requester);
-    else holder.stack = new Error().stack;
-    // `holder.stack` is formatted only if read, so a request that does not time out pays no formatting.
+    const holder = captureCaller(callerStack, requester);
     return new Observable<Message>((subscriber) => correlator.open(frames, subscriber, holder));
   };
   return Object.defineProperties(requester, {

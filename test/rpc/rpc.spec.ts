@@ -130,6 +130,19 @@ describe('RPC request-reply (rxzmq protocol)', () => {
     expect(await client.call.slow(1)).toBe('done');
   });
 
+  it('rpc - with callerStack: false a timeout still fails with RpcTimeoutError, its stack the timer\'s', async () => {
+    const quick = await connectRpc<Api>({ connect: service.endpoints[0]!, linger: 0, context, timeout: 50, callerStack: false });
+    const err = await quick.call.slow(2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcTimeoutError);
+    expect(err).toMatchObject({ timeout: 50, method: 'slow' });
+    expect((err as Error).stack).not.toContain('rpc.spec.ts');
+    // withTimeout keeps the choice; the default captures
+    const again = await quick.withTimeout(30).call.slow(2000).catch((e: unknown) => e);
+    expect((again as Error).stack).not.toContain('rpc.spec.ts');
+    const traced = await client.withTimeout(30).call.slow(2000).catch((e: unknown) => e);
+    expect((traced as Error).stack).toContain('rpc.spec.ts');
+  });
+
   it('rpc - remote errors arrive as their classes, or GenericError', async () => {
     await expect(client.call.fail('type')).rejects.toThrow(TypeError);
     await expect(client.call.fail('value')).rejects.toThrow(ValueError);
