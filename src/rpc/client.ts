@@ -101,7 +101,7 @@ function clientView<Api>(core: CallCore, ms: number | undefined, callerStack: bo
  * @returns The client, once its socket has connected (or bound).
  */
 export async function connectRpc<Api = UntypedApi>(options: ConnectRpcOptions): Promise<RpcClient<Api>> {
-  const { protocol = 'rxzmq', timeout, callerStack = true, errorTable, translationTable, batch, ...socketOptions } = options;
+  const { protocol = 'rxzmq', timeout, callerStack, errorTable, translationTable, batch, ...socketOptions } = options;
   if (protocol !== 'rxzmq' && protocol !== 'aiozmq') throw new TypeError(`rxzmq: unknown RPC protocol '${String(protocol)}'`);
   const socket = dealer(socketOptions);
   await socket.ready;
