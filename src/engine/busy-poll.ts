@@ -15,8 +15,8 @@
 
 /** Activity reported since the chain last looked. */
 let active = false;
-/** The longest span (ms) asked for since the chain started. */
-let span = 0;
+/** The longest span (µs) asked for since the chain started. */
+let spanMicros = 0;
 /** When (performance.now()) the chain stops unless there is more activity. */
 let deadline = 0;
 let spinning = false;
@@ -28,7 +28,7 @@ let spinning = false;
  */
 export function keepAwake(micros: number): void {
   active = true;
-  if (micros > span * 1000) span = micros / 1000;
+  if (micros > spanMicros) spanMicros = micros;
   if (spinning) return;
   spinning = true;
   setImmediate(spin);
@@ -38,14 +38,14 @@ function spin(): void {
   const now = performance.now();
   if (active) {
     active = false;
-    deadline = now + span;
+    deadline = now + spanMicros / 1000;
   }
   if (now < deadline) {
     setImmediate(spin);
     return;
   }
   spinning = false;
-  span = 0;
+  spanMicros = 0;
 }
 
 /** True while the event loop is being kept awake. */

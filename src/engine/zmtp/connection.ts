@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
-import { OutputBatch } from './output';
 import { keepAwake } from '../busy-poll';
+import { OutputBatch } from './output';
 import {
   checkSignature,
   acceptsPeer,
@@ -76,7 +76,6 @@ export interface ConnectionOptions {
   /** Some messages counted in `pending` reached the kernel. */
   onWritten?(): void;
 }
-
 
 /**
  * While a connection answers what it just read (a server's replies to a

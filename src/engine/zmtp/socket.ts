@@ -298,7 +298,8 @@ export class ZmtpSocket implements EngineSocket {
 
   /** Opens a ZMTP stream link (tcp, ipc) over `socket`. */
   private streamOpener(socket: Socket): LinkOpener {
-    const { routingId, maxMessageSize, sendHighWaterMark, conflate, heartbeat, handshakeInterval, keepalive, security, busyPoll } = this.options;
+    const { routingId, maxMessageSize, sendHighWaterMark, conflate, heartbeat, handshakeInterval, keepalive, security, busyPoll } =
+      this.options;
     if (keepalive.enable >= 0) socket.setKeepAlive(keepalive.enable > 0, keepalive.idle > 0 ? keepalive.idle * 1000 : 0);
     const options = {
       socketType: this.type,
