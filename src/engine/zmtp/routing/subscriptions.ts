@@ -1,3 +1,5 @@
+import { TopicTrie } from './topic-trie';
+
 /**
  * Topic prefixes matched against a message's first frame. A SUB keeps its
  * own, counted as libzmq counts them (subscribing twice needs two
@@ -6,6 +8,8 @@
  */
 export class Subscriptions {
   private readonly topics = new Map<string, { bytes: Buffer; count: number }>();
+  /** The same topics, for matching. */
+  private readonly trie = new TopicTrie();
 
   constructor(private readonly counted = true) {}
 
@@ -14,7 +18,11 @@ export class Subscriptions {
     const key = topic.toString('latin1');
     const entry = this.topics.get(key);
     if (entry && this.counted) entry.count++;
-    else this.topics.set(key, { bytes: Buffer.from(topic), count: 1 });
+    else if (!entry) {
+      const bytes = Buffer.from(topic);
+      this.topics.set(key, { bytes, count: 1 });
+      this.trie.insert(bytes);
+    }
     return !entry;
   }
 
@@ -25,6 +33,7 @@ export class Subscriptions {
     if (!entry) return false;
     if (--entry.count > 0) return false;
     this.topics.delete(key);
+    this.trie.delete(entry.bytes);
     return true;
   }
 
@@ -35,11 +44,7 @@ export class Subscriptions {
 
   /** True when some topic is a prefix of `frame` (the empty topic matches all). */
   matches(frame: Buffer | undefined): boolean {
-    const first = frame ?? EMPTY;
-    for (const { bytes } of this.topics.values()) {
-      if (bytes.length <= first.length && first.compare(bytes, 0, bytes.length, 0, bytes.length) === 0) return true;
-    }
-    return false;
+    return this.topics.size > 0 && this.trie.matches(frame ?? EMPTY);
   }
 }
 
