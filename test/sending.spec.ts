@@ -65,6 +65,34 @@ describe.each(engineList)('sending (engine %s)', (name, engine) => {
     expect(out.dropped).toBe(0);
   });
 
+  it("sendHighWaterMark: 0 is libzmq's no limit: the queue refuses nothing, drops nothing, and all of it arrives", async () => {
+    const total = 3000;
+    const out = closer.add(push({ engine, bind: 'tcp://127.0.0.1:*', sendHighWaterMark: 0, linger: 0 }));
+    const broadcast = closer.add(
+      pub({ engine: deferredSends(engine), bind: 'tcp://127.0.0.1:*', sendHighWaterMark: 0, linger: 0 }),
+    );
+    await Promise.all([out.ready, broadcast.ready]);
+    const errors: ZmqError[] = [];
+    const states: boolean[] = [];
+    out.errors$.subscribe((e) => errors.push(e));
+    out.writable$.subscribe((w) => states.push(w));
+    for (let i = 0; i < total; i++) {
+      out.next(String(i));
+      broadcast.next(String(i));
+    }
+    expect(errors).toEqual([]);
+    expect(states).toEqual([true]);
+    expect(out.queued).toBe(total);
+    expect(broadcast.dropped).toBe(0);
+    const inp = closer.add(pull({ engine, connect: out.bindings[0], linger: 0 }));
+    const got = await firstValueFrom(inp.pipe(take(total), toArray()));
+    expect(got.map(([m]) => Number(m.toString()))).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
+
+  it('a negative sendHighWaterMark is refused with a TypeError that names it', () => {
+    expect(() => push({ engine, sendHighWaterMark: -1 })).toThrow(/sendHighWaterMark must be 0 \(no limit\) or more, got -1/);
+  });
+
   it('a PUSH with no peer should reject with HighWaterMarkError once its queue is full', async () => {
     const out = closer.add(push({ engine, bind: 'tcp://127.0.0.1:*', sendQueueHighWaterMark: 5, linger: 0 }));
     await out.ready;

@@ -25,6 +25,21 @@ const DEFAULT_HWM = 1000;
 /** Socket types that drop instead of refusing when their queue is full. */
 const DROPPING: ReadonlySet<SocketType> = new Set(['pub', 'xpub']);
 
+/**
+ * The bound of the queue in front of the engine: `sendQueueHighWaterMark`,
+ * else the engine's `sendHighWaterMark` (whose 0 is libzmq's "no limit", so
+ * no limit here either), else libzmq's default.
+ */
+function queueHighWaterMark(queue: number | undefined, engine: number | undefined): number {
+  if (queue !== undefined) {
+    if (!(queue >= 1)) throw new TypeError(`rxzmq: sendQueueHighWaterMark must be at least 1, got ${queue}`);
+    return queue;
+  }
+  if (engine === undefined) return DEFAULT_HWM;
+  if (!(engine >= 0)) throw new TypeError(`rxzmq: sendHighWaterMark must be 0 (no limit) or more, got ${engine}`);
+  return engine === 0 ? Infinity : engine;
+}
+
 const asList = (value: string | readonly string[] | undefined): readonly string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : value;
 
@@ -61,9 +76,7 @@ export class ZmqSocket<T extends SocketType = SocketType>
     this.type = type;
     const { bind, connect, engine, context, sendQueueHighWaterMark, sendQueueLowWaterMark, topics, ...zmqOptions } =
       options as SocketOptions<T> & CommonOptions & { topics?: Frame | readonly Frame[] };
-    const high =
-      sendQueueHighWaterMark ?? (zmqOptions as { sendHighWaterMark?: number }).sendHighWaterMark ?? DEFAULT_HWM;
-    if (!(high >= 1)) throw new TypeError(`rxzmq: sendQueueHighWaterMark must be at least 1, got ${high}`);
+    const high = queueHighWaterMark(sendQueueHighWaterMark, (zmqOptions as { sendHighWaterMark?: number }).sendHighWaterMark);
     if ((zmqOptions as { receiveTimeout?: unknown }).receiveTimeout !== undefined) {
       throw new TypeError(
         'rxzmq: receiveTimeout does not apply: a socket is a stream with no receive() call to time out; ' +

@@ -26,7 +26,8 @@ export interface CommonOptions {
   context?: Context;
   /**
    * Messages rxzmq queues in front of the engine before it refuses (or, for
-   * PUB and XPUB, drops) more. Default: `sendHighWaterMark`, else 1000.
+   * PUB and XPUB, drops) more. Default: `sendHighWaterMark` (its 0 is
+   * libzmq's "no limit": then none here either), else 1000.
    */
   sendQueueHighWaterMark?: number;
   /** `writable$` turns true again when the queue is down to this. Default: half the high mark. */
