@@ -8,7 +8,9 @@
  * (`sym.00000`, `sym.00001`, ...) and the PUB sends messages of two frames
  * (the topic, 16 bytes) going round all of them, so every message matches
  * and the filters at both ends (the PUB's per subscriber, the SUB's own)
- * do their full work. Both ends have no high-water mark (0), so nothing is
+ * do their full work; a fourth variant takes the topics through the
+ * `subscribeTopic` operator on a zmtp SUB, which matches every message
+ * once more. Both ends have no high-water mark (0), so nothing is
  * dropped and the count is exact. A measurement makes a fresh pair, probes
  * until the subscriptions have reached the PUB, sends WARMUP messages, then
  * times MESSAGES messages (`await send()` one after another) from the first
@@ -20,6 +22,7 @@
  */
 import * as zmq from 'zeromq';
 import { pub, sub } from '../src';
+import { subscribeTopic } from '../src/operators';
 import { Counter } from './counter';
 import { env, fmt, median, table } from './report';
 import { receiveLoop } from './rpc-raw';
@@ -30,8 +33,9 @@ const WARMUP = env('BENCH_WARMUP', 2_000);
 const MOST = env('BENCH_TOPICS', 1_000);
 const COUNTS = [...new Set([1, Math.min(100, MOST), MOST])];
 
-type Variant = 'raw zeromq.js' | 'rxzmq zmtp' | 'rxzmq libzmq';
-const VARIANTS: readonly Variant[] = ['raw zeromq.js', 'rxzmq zmtp', 'rxzmq libzmq'];
+/** `zmtp subscribeTopic`: the zmtp SUB takes its topics from the operator, which also matches each message itself. */
+type Variant = 'raw zeromq.js' | 'rxzmq zmtp' | 'rxzmq libzmq' | 'zmtp subscribeTopic';
+const VARIANTS: readonly Variant[] = ['raw zeromq.js', 'rxzmq zmtp', 'rxzmq libzmq', 'zmtp subscribeTopic'];
 
 const BODY = Buffer.alloc(16, 0x61);
 const topicsOf = (count: number): Buffer[] =>
@@ -67,12 +71,13 @@ async function rawPair(topics: readonly Buffer[]): Promise<Pair> {
   };
 }
 
-async function rxzmqPair(engine: 'zmtp' | 'libzmq', topics: readonly Buffer[]): Promise<Pair> {
+async function rxzmqPair(engine: 'zmtp' | 'libzmq', topics: readonly Buffer[], operator = false): Promise<Pair> {
   const out = pub({ engine, bind: 'tcp://127.0.0.1:*', ...SENDER });
   await out.ready;
-  const inp = sub({ engine, connect: out.bindings[0]!, topics, ...RECEIVER });
+  const inp = sub({ engine, connect: out.bindings[0]!, ...RECEIVER, ...(operator ? {} : { topics }) });
   const counter = new Counter();
-  inp.subscribe(counter.hit);
+  if (operator) inp.pipe(subscribeTopic({ topics })).subscribe(counter.hit);
+  else inp.subscribe(counter.hit);
   return {
     send: (frames) => out.send(frames),
     counter,
@@ -83,7 +88,9 @@ async function rxzmqPair(engine: 'zmtp' | 'libzmq', topics: readonly Buffer[]): 
 }
 
 const pairOf = (variant: Variant, topics: readonly Buffer[]): Promise<Pair> =>
-  variant === 'raw zeromq.js' ? rawPair(topics) : rxzmqPair(variant === 'rxzmq zmtp' ? 'zmtp' : 'libzmq', topics);
+  variant === 'raw zeromq.js'
+    ? rawPair(topics)
+    : rxzmqPair(variant === 'rxzmq libzmq' ? 'libzmq' : 'zmtp', topics, variant === 'zmtp subscribeTopic');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

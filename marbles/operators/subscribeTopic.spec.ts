@@ -59,6 +59,33 @@ describe('subscribeTopic', () => {
     });
   });
 
+  it('subscribeTopic - with thousands of topics matches each by prefix, and gives back exactly what it took', () => {
+    const topics = Array.from({ length: 3000 }, (_, i) => `sym.${String(i).padStart(4, '0')}`);
+    const net = new MemoryNetwork();
+    const feed = net.pub({ bind: 'inproc://f' });
+    const reader = net.sub({ connect: 'inproc://f', topics: 'keep' });
+    testScheduler().run(({ cold, expectObservable }) => {
+      const values = {
+        a: ['sym.0001', '1'],
+        b: ['sym.0001x', '2'],
+        c: ['sym', '3'],
+        d: ['other', '4'],
+        e: ['keep.it', '5'],
+        f: ['sym.2999', '6'],
+        g: ['sym.3000', '7'],
+      };
+      cold('-abcdefg', values).subscribe((m) => feed.next(m));
+      const many = subscribeTopic({ topics: [...topics, 'keep', 'sym.0001'] });
+      expectObservable(reader.pipe(many, shown), '^ 9ms !').toBe('-ab--ef', {
+        a: 'sym.0001:1',
+        b: 'sym.0001x:2',
+        e: 'keep.it:5',
+        f: 'sym.2999:6',
+      });
+    });
+    expect(reader.topics).toEqual(['keep']);
+  });
+
   it('subscribeTopic - reads txZMQ framing: one frame topic NUL body, or two frames', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const net = new MemoryNetwork();

@@ -1,7 +1,8 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Frame, Message } from '../engine';
 import type { Topics } from '../observables';
-import { startsWith, topicFrame, type TopicFraming } from './topic-framing';
+import { TopicTrie } from '../engine/topic-trie';
+import { topicFrame, type TopicFraming } from './topic-framing';
 
 /** A message received on a topic. */
 export interface TopicMessage {
@@ -31,18 +32,22 @@ const holders = new WeakMap<Topics, Map<string, { count: number; preset: boolean
 
 const keyOf = (topic: Frame): string => Buffer.from(topic).toString('hex');
 
-function hold(socket: Topics, topic: Frame): void {
+/** Holds `topics` on `socket` for one subscriber (the socket's own topics are read once, not once per topic). */
+function holdAll(socket: Topics, topics: readonly Frame[]): void {
   let counts = holders.get(socket);
   if (!counts) holders.set(socket, (counts = new Map()));
-  const key = keyOf(topic);
-  const entry = counts.get(key);
-  if (entry) {
-    entry.count++;
-    return;
+  const had = new Set(socket.topics.map(keyOf));
+  for (const topic of topics) {
+    const key = keyOf(topic);
+    const entry = counts.get(key);
+    if (entry) {
+      entry.count++;
+      continue;
+    }
+    const preset = had.has(key);
+    counts.set(key, { count: 1, preset });
+    if (!preset) socket.addTopics(topic);
   }
-  const preset = socket.topics.some((t) => keyOf(t) === key);
-  counts.set(key, { count: 1, preset });
-  if (!preset) socket.addTopics(topic);
 }
 
 function release(socket: Topics, topic: Frame): void {
@@ -89,18 +94,20 @@ export function subscribeTopic(...args: (Frame | SubscribeTopicConfig)[]): Opera
   const config = configOf(args);
   const framing = config.framing ?? 'frames';
   if (framing !== 'frames' && framing !== 'txzmq') throw new TypeError(`rxzmq: unknown topic framing '${String(framing)}'`);
-  const prefixes = config.topics.map((topic) => Buffer.from(topic));
+  // One step per byte of a message's topic, however many topics (a scan of 1000 ran at a twentieth of the speed of one).
+  const prefixes = new TopicTrie();
+  for (const topic of config.topics) prefixes.insert(Buffer.from(topic));
   return (source) => {
     const socket = source as TopicSocket;
     if (typeof socket.addTopics !== 'function' || typeof socket.removeTopics !== 'function') {
       throw new TypeError('rxzmq: subscribeTopic applies to a SUB or XSUB socket itself (socket.pipe(subscribeTopic(...)))');
     }
     return new Observable<TopicMessage>((subscriber) => {
-      for (const topic of config.topics) hold(socket, topic);
+      holdAll(socket, config.topics);
       const subscription = socket.subscribe({
         next: (msg) => {
           const split = topicFrame(msg, framing);
-          if (split && prefixes.some((prefix) => startsWith(split.topic, prefix))) {
+          if (split && prefixes.matches(split.topic)) {
             subscriber.next({ topic: split.topic.toString(), frames: split.frames });
           }
         },

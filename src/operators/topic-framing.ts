@@ -10,11 +10,6 @@ export type TopicFraming = 'frames' | 'txzmq';
 
 const NUL = 0;
 
-/** True when `frame` begins with `prefix`. */
-export function startsWith(frame: Buffer, prefix: Buffer): boolean {
-  return prefix.length <= frame.length && frame.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
-}
-
 /**
  * Splits a received message into topic and payload; undefined when it does
  * not follow the framing (txZMQ: a frame with no NUL). txZMQ also reads a

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { Subscriptions } from '../../src/engine/zmtp/routing/subscriptions';
-import { TopicTrie } from '../../src/engine/zmtp/routing/topic-trie';
+import { TopicTrie } from '../../src/engine/topic-trie';
 
 /** Short topics over a small alphabet, so prefixes of one another and repeats are common. */
 const topic = fc.uint8Array({ maxLength: 4 }).map((bytes) => Buffer.from(bytes.map((b) => b % 3)));

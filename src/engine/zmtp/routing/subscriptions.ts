@@ -1,4 +1,4 @@
-import { TopicTrie } from './topic-trie';
+import { TopicTrie } from '../../topic-trie';
 
 /**
  * Topic prefixes matched against a message's first frame. A SUB keeps its
