@@ -82,4 +82,12 @@ describe('model PUB/SUB', () => {
       expectObservable(reader.pipe(text()), '^ 7ms !').toBe('--a--a');
     });
   });
+
+  it('model - an XPUB refuses topics, and a manual XPUB, which only the engines have', () => {
+    const net = new MemoryNetwork();
+    const hub = net.xpub({ bind: 'inproc://hub' });
+    expect(() => hub.addTopics('a')).toThrow(new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)'));
+    expect(() => net.xpub({ manual: true })).toThrow(/the memory model has no manual XPUB; use a real engine/);
+    hub.close();
+  });
 });

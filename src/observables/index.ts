@@ -36,6 +36,7 @@ export type { ZmqErrorDetails } from './errors';
 export type {
   CommonOptions,
   Dropping,
+  ManualTopics,
   Receiving,
   Sending,
   SocketBase,

@@ -267,6 +267,8 @@ export class ZmqSocket<T extends SocketType = SocketType>
   }
 
   addTopics(...topics: Frame[]): void {
+    // A manual XPUB's topics are per subscriber (the one of the last message taken): libzmq keeps them.
+    if (this.type === 'xpub') return topics.forEach((topic) => this.engine.addTopic(topic));
     for (const topic of topics) {
       const key = topicKey(topic);
       if (this.topicSet.has(key)) continue;
@@ -276,6 +278,7 @@ export class ZmqSocket<T extends SocketType = SocketType>
   }
 
   removeTopics(...topics: Frame[]): void {
+    if (this.type === 'xpub') return topics.forEach((topic) => this.engine.removeTopic(topic));
     for (const topic of topics) {
       if (!this.topicSet.delete(topicKey(topic))) continue;
       this.changeTopic(topic, false);

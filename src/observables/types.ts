@@ -168,6 +168,21 @@ export interface Topics {
   removeTopics(...topics: Frame[]): void;
 }
 
+/**
+ * A manual XPUB (`manual: true`, libzmq's ZMQ_XPUB_MANUAL): its
+ * subscribers' subscriptions only reach the application, which decides
+ * what each one gets. Both calls apply to the subscriber whose message
+ * the application took last: call them from the handler of that
+ * subscription message, synchronously. On an XPUB without `manual` they
+ * throw a TypeError.
+ */
+export interface ManualTopics {
+  /** Subscribes the subscriber of the last message taken to topic prefixes (`''` for everything). */
+  addTopics(...topics: Frame[]): void;
+  /** Cancels topic prefixes for the subscriber of the last message taken. */
+  removeTopics(...topics: Frame[]): void;
+}
+
 /** PUB and XPUB drop messages their full queue cannot take, and count them. */
 export interface Dropping {
   /** Messages dropped because the send queue was full. */

@@ -92,6 +92,7 @@ export class MemorySocket implements EngineSocket {
     options: Record<string, unknown>,
   ) {
     const opts = options as ModelOptions;
+    if (type === 'xpub' && options.manual === true) throw engineError('ENOTSUP', 'the memory model has no manual XPUB; use a real engine');
     this.sendHwm = opts.sendHighWaterMark ?? DEFAULT_HWM;
     this.receiveHwm = opts.receiveHighWaterMark ?? DEFAULT_HWM;
     this.routingId = opts.routingId === undefined ? undefined : Buffer.from(opts.routingId);
@@ -297,6 +298,7 @@ export class MemorySocket implements EngineSocket {
   }
 
   private changeTopic(topic: Buffer, add: boolean): void {
+    if (this.type === 'xpub') throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
     const changed = add ? this.subscriptions.add(topic) : this.subscriptions.remove(topic);
     if (!changed) return;
     for (const link of this.links) if (!link.ended) this.subscribeAt(link, topic, add);

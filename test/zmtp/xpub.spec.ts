@@ -6,6 +6,9 @@
  *   SUB (topic W) --> zmtp XPUB (welcomeMessage W...)     the welcome message arrives
  *   PUB (noDrop, send HWM 2) --inproc--> SUB not reading  the third send waits, nothing is lost
  *   PUB (invertMatching) --> SUB (invertMatching)         only what matches no topic
+ *   XSUB --\x01t, [hello, there], x--> XPUB               the XPUB's application gets them all
+ *   XSUB x1 --\x01a-->  XPUB (manual)  addTopics('a') for x1, ('b') for x2: each gets its own;
+ *   XSUB x2 --\x01b-->                 x2 cancels b (-> 'c' instead), x1 leaves (-> \x00a)
  */
 import { engines, pub, sub, xpub, xsub, type Engine } from '../../src';
 import { Closer, delay, take$, waitFor } from '../helpers';
@@ -38,7 +41,103 @@ async function subscriptionsSeen(engine: Engine, verbosity: (typeof verbosities)
   return seen;
 }
 
+const latin1 = (msg: Buffer[]): string => msg.map((f) => f.toString('latin1')).join('|');
+
+/** What an XPUB's application gets while an XSUB subscribes to t and sends messages of its own. */
+async function upstreamSeen(engine: Engine): Promise<string[]> {
+  const hub = closer.add(xpub({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+  await hub.ready;
+  const seen: string[] = [];
+  hub.subscribe((msg) => seen.push(latin1(msg)));
+  const peer = closer.add(xsub({ engine, connect: hub.bindings[0], linger: 0 }));
+  await delay(50);
+  peer.next('\x01t');
+  peer.next(['hello', 'there']);
+  peer.next('x');
+  peer.next('');
+  await waitFor(() => seen.length === 4);
+  return seen;
+}
+
+/**
+ * A manual XPUB between two XSUBs (which do not filter: what they get is
+ * what the XPUB chose): what its application sees, and what each XSUB gets.
+ */
+async function manualRun(engine: Engine): Promise<{ seen: string[]; x1: string[][]; x2: string[][] }> {
+  const hub = closer.add(xpub({ engine, bind: 'tcp://127.0.0.1:*', manual: true, linger: 0 }));
+  await hub.ready;
+  const seen: string[] = [];
+  hub.subscribe((msg) => {
+    seen.push(latin1(msg));
+    const [first] = msg;
+    const topic = first!.subarray(1).toString();
+    if (first![0] === 1) hub.addTopics(topic);
+    else if (topic === 'b') {
+      hub.removeTopics('b');
+      hub.addTopics('c');
+    }
+  });
+  const x1 = closer.add(xsub({ engine, connect: hub.bindings[0], linger: 0 }));
+  const x2 = closer.add(xsub({ engine, connect: hub.bindings[0], linger: 0 }));
+  await delay(50);
+  x1.next('\x01a');
+  await waitFor(() => seen.length === 1);
+  x2.next('\x01b');
+  await waitFor(() => seen.length === 2);
+  const got1 = take$(x1, 2);
+  const got2 = take$(x2, 2);
+  for (const m of ['a1', 'b1', 'c1', 'a2', 'b2']) hub.next(m);
+  const [first1, first2] = [await got1, await got2];
+  x2.next('\x00b');
+  await waitFor(() => seen.length === 3);
+  const then2 = take$(x2, 1);
+  for (const m of ['b3', 'c3']) hub.next(m);
+  const last2 = await then2;
+  await x1.close();
+  await waitFor(() => seen.length === 4);
+  return { seen, x1: first1, x2: [...first2, ...last2] };
+}
+
 describe('zmtp PUB/XPUB options, as libzmq has them', () => {
+  it('xpub - passes on what its peers send that is not a subscription, as libzmq does', async () => {
+    const zmtp = await upstreamSeen(engines.zmtp);
+    expect(zmtp).toEqual(await upstreamSeen(engines.libzmq));
+    expect(zmtp).toEqual(['\x01t', 'hello|there', 'x', '']);
+  });
+
+  it('xpub - manual: each subscriber gets what the application subscribed it to, and its topics are cancelled when it leaves', async () => {
+    const zmtp = await manualRun(engines.zmtp);
+    expect(zmtp).toEqual(await manualRun(engines.libzmq));
+    expect(zmtp).toEqual({
+      seen: ['\x01a', '\x01b', '\x00b', '\x00a'],
+      x1: [['a1'], ['a2']],
+      x2: [['b1'], ['b2'], ['c3']],
+    });
+  });
+
+  it.each(Object.entries(engines))('xpub - without manual, addTopics is refused with a TypeError (%s)', (_name, engine) => {
+    const hub = closer.add(xpub({ engine, linger: 0 }));
+    expect(() => hub.addTopics('a')).toThrow(new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)'));
+    expect(() => hub.removeTopics('a')).toThrow(TypeError);
+  });
+
+  it('xpub - manual: topics given before any subscriber go nowhere, and a subscriber gets nothing until the application subscribes it', async () => {
+    const hub = closer.add(xpub({ engine: engines.zmtp, bind: 'tcp://127.0.0.1:*', manual: true, linger: 0 }));
+    await hub.ready;
+    hub.addTopics('');
+    const seen: string[] = [];
+    hub.subscribe((msg) => seen.push(latin1(msg)));
+    const peer = closer.add(xsub({ engine: engines.zmtp, connect: hub.bindings[0], linger: 0 }));
+    const got = take$(peer, 1);
+    await delay(50);
+    peer.next('\x01');
+    await waitFor(() => seen.length === 1);
+    hub.next('not yet');
+    hub.addTopics('');
+    hub.next('now');
+    expect(await got).toEqual([['now']]);
+  });
+
   it.each(verbosities)('xpub - verbosity %s passes the subscriptions libzmq passes', async (verbosity) => {
     const zmtp = await subscriptionsSeen(engines.zmtp, verbosity);
     const libzmq = await subscriptionsSeen(engines.libzmq, verbosity);

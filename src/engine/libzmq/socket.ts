@@ -35,6 +35,15 @@ type AnySocket = zmq.Socket &
   };
 
 /**
+ * libzmq's ZMQ_SUBSCRIBE and ZMQ_UNSUBSCRIBE: a manual XPUB (ZMQ_XPUB_MANUAL)
+ * takes them for the peer of the message it received last. zeromq.js has no
+ * call for that, only the protected option setter its Subscriber uses.
+ */
+const ZMQ_SUBSCRIBE = 6;
+const ZMQ_UNSUBSCRIBE = 7;
+type OptionSetter = { setStringOption(option: number, value: string | Buffer): void };
+
+/**
  * An {@link EngineSocket} on a zeromq.js socket. zeromq.js allows one pending
  * `send()` and one pending `receive()` per socket (a second throws EBUSY
  * synchronously), so this class runs exactly one receive loop and relies on
@@ -57,6 +66,8 @@ export class LibzmqSocket implements EngineSocket {
   private isClosed = false;
   private sendDone: ((err?: Error) => void) | undefined;
   private listeners: Set<(event: SocketEvent) => void> | undefined;
+  /** An XPUB with `manual`: `addTopic`/`removeTopic` go to libzmq for the peer of the last message. */
+  private readonly manual: boolean;
   /** With `authenticate`: the ZAP handler's registration; no client may handshake before it is bound. */
   private readonly zap: ZapRegistration | undefined;
   private zapBound = false;
@@ -88,6 +99,7 @@ export class LibzmqSocket implements EngineSocket {
     } else if (options.zapEnforceDomain === true && typeof options.zapDomain === 'string' && options.zapDomain !== '') {
       this.releaseEnforced = enforceZapDomain(context, options.zapDomain);
     }
+    this.manual = type === 'xpub' && options.manual === true;
     // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
     const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
     this.socket = new classes[type](context ? { ...given, context } : given) as AnySocket;
@@ -220,16 +232,24 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   addTopic(topic: Frame): void {
-    this.subscriber().subscribe!(topic);
+    if (this.manual) this.setManualTopic(ZMQ_SUBSCRIBE, topic);
+    else this.subscriber().subscribe!(topic);
   }
 
   removeTopic(topic: Frame): void {
-    this.subscriber().unsubscribe!(topic);
+    if (this.manual) this.setManualTopic(ZMQ_UNSUBSCRIBE, topic);
+    else this.subscriber().unsubscribe!(topic);
   }
 
   private subscriber(): AnySocket {
+    if (this.type === 'xpub') throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
     if (!this.socket.subscribe) throw new TypeError(`rxzmq: a ${this.type} socket has no topic filter`);
     return this.socket;
+  }
+
+  private setManualTopic(option: number, topic: Frame): void {
+    if (this.isClosed) return;
+    (this.socket as unknown as OptionSetter).setStringOption(option, typeof topic === 'string' ? topic : Buffer.from(topic));
   }
 
   monitor(listener: (event: SocketEvent) => void): () => void {

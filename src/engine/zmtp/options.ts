@@ -87,6 +87,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'invertMatching',
   'verbosity',
   'welcomeMessage',
+  'manual',
   'relaxed',
   'correlate',
   'maxMessageSize',

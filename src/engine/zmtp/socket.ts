@@ -6,7 +6,7 @@ import { ZAP_UNAVAILABLE } from './mechanisms';
 import { engineError } from './errors';
 import { readOptions, type ZmtpOptions } from './options';
 import { bindInproc, InprocConnector, type InprocSide } from './inproc';
-import { createPattern, HOLD, SubPattern, type Pattern } from './patterns';
+import { createPattern, HOLD, type Pattern } from './patterns';
 import { Peer, type LinkOpener, type PeerEvents } from './peer';
 import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';
@@ -508,15 +508,15 @@ export class ZmtpSocket implements EngineSocket {
   // Topics.
 
   addTopic(topic: Frame): void {
-    this.subscriber().addTopic(Buffer.from(toBuffer(topic)));
+    this.subscriber().addTopic!(Buffer.from(toBuffer(topic)));
   }
 
   removeTopic(topic: Frame): void {
-    this.subscriber().removeTopic(toBuffer(topic));
+    this.subscriber().removeTopic!(toBuffer(topic));
   }
 
-  private subscriber(): SubPattern {
-    if (!(this.pattern instanceof SubPattern)) throw new TypeError(`rxzmq: a ${this.type} socket has no topic filter`);
+  private subscriber(): Pattern {
+    if (!this.pattern.addTopic) throw new TypeError(`rxzmq: a ${this.type} socket has no topic filter`);
     return this.pattern;
   }
 

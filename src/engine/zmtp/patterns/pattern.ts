@@ -34,6 +34,9 @@ export interface Pattern {
    * to it (an XPUB hears of subscriptions), else undefined.
    */
   command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined;
+  /** The application's topics, for the types that take them (SUB, XSUB, a manual XPUB). */
+  addTopic?(topic: Buffer): void;
+  removeTopic?(topic: Buffer): void;
 }
 
 /** Defaults for the parts of {@link Pattern} most types do not use. */

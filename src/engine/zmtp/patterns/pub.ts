@@ -21,6 +21,13 @@ export interface XPubOptions extends PubOptions {
   verbosity?: null | 'allSubs' | 'allSubsUnsubs';
   /** ZMQ_XPUB_WELCOME_MSG: a message sent to each new peer (a SUB gets it if subscribed to it). */
   welcomeMessage?: string | Buffer | null;
+  /**
+   * ZMQ_XPUB_MANUAL: the peers' subscriptions only reach the application
+   * (every one of them); what a peer gets is what the application then
+   * subscribes it to with `addTopic`/`removeTopic`, which apply to the peer
+   * of the message the application took last.
+   */
+  manual?: boolean;
 }
 
 /**
@@ -62,11 +69,9 @@ export class PubPattern extends BasePattern {
   }
 
   override accept(peer: Peer, frames: Buffer[]): boolean {
+    if (!isSubscription(frames)) return false;
     const first = frames[0]!;
-    if (frames.length === 1 && first.length > 0 && first[0]! <= 1) {
-      return this.subscribe(peer, first.subarray(1), first[0] === 1) !== undefined;
-    }
-    return false;
+    return this.subscribe(peer, first.subarray(1), first[0] === 1) !== undefined;
   }
 
   override command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined {
@@ -91,8 +96,9 @@ export class PubPattern extends BasePattern {
  * XPUB: a PUB whose application also receives the subscriptions, as
  * `\x01topic` for the first subscription to a topic across its peers and
  * `\x00topic` when the last one is cancelled or its last subscriber leaves
- * (as libzmq; `verbosity` passes the others too). A `welcomeMessage` goes
- * to each new peer.
+ * (as libzmq; `verbosity` passes the others too), and whatever else its
+ * peers send (an XSUB's own messages). A `welcomeMessage` goes to each new
+ * peer. With `manual`, see {@link XPubOptions.manual}.
  */
 export class XPubPattern extends PubPattern {
   /** The peers subscribed to each topic, counted once per peer (libzmq's mtrie). */
@@ -100,6 +106,11 @@ export class XPubPattern extends PubPattern {
   private readonly verboseSubs: boolean;
   private readonly verboseUnsubs: boolean;
   private readonly welcome: Buffer | undefined;
+  private readonly manual: boolean;
+  /** Manual mode: what each peer asked for (cancelled to the application when it leaves). */
+  private readonly asked = new Map<Peer, Subscriptions>();
+  /** Manual mode: the peer of the message the application took last, while it is attached. */
+  private last: Peer | undefined;
 
   constructor(options: XPubOptions = {}) {
     super(options);
@@ -107,6 +118,32 @@ export class XPubPattern extends PubPattern {
     this.verboseUnsubs = options.verbosity === 'allSubsUnsubs';
     const welcome = options.welcomeMessage;
     this.welcome = welcome == null || welcome.length === 0 ? undefined : Buffer.from(welcome);
+    this.manual = options.manual === true;
+  }
+
+  /** An XPUB passes on what is not a subscription, as libzmq's does. */
+  override accept(peer: Peer, frames: Buffer[]): boolean {
+    return super.accept(peer, frames) || !isSubscription(frames);
+  }
+
+  override unwrap(peer: Peer, frames: Buffer[]): Buffer[] {
+    if (this.manual) this.last = this.peers.has(peer) ? peer : undefined;
+    return frames;
+  }
+
+  /** Manual mode: subscribes the peer of the last message taken to `topic` (nothing when it has left). */
+  addTopic(topic: Buffer): void {
+    this.manualPeer()?.subscriptions.add(topic);
+  }
+
+  /** Manual mode: cancels `topic` for the peer of the last message taken. */
+  removeTopic(topic: Buffer): void {
+    this.manualPeer()?.subscriptions.remove(topic);
+  }
+
+  private manualPeer(): Peer | undefined {
+    if (!this.manual) throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
+    return this.last;
   }
 
   override attach(peer: Peer): boolean {
@@ -115,9 +152,18 @@ export class XPubPattern extends PubPattern {
     return true;
   }
 
-  /** The peer's topics leave with it: those it was the last subscriber of are cancelled to the application. */
+  /**
+   * The peer's topics leave with it: those it was the last subscriber of are
+   * cancelled to the application (in manual mode, every topic it asked for).
+   */
   override detach(peer: Peer): Buffer[][] {
     super.detach(peer);
+    if (this.last === peer) this.last = undefined;
+    if (this.manual) {
+      const asked = this.asked.get(peer)?.list() ?? [];
+      this.asked.delete(peer);
+      return asked.map((topic) => [subscriptionMessage(false, topic)]);
+    }
     const farewell: Buffer[][] = [];
     for (const topic of peer.subscriptions.list()) {
       if (this.all.remove(topic) || this.verboseUnsubs) farewell.push([subscriptionMessage(false, topic)]);
@@ -126,11 +172,24 @@ export class XPubPattern extends PubPattern {
   }
 
   protected override subscribe(peer: Peer, topic: Buffer, add: boolean): Buffer[] | undefined {
+    if (this.manual) {
+      let asked = this.asked.get(peer);
+      if (!asked) this.asked.set(peer, (asked = new Subscriptions(false)));
+      if (add) asked.add(topic);
+      else asked.remove(topic);
+      return [subscriptionMessage(add, topic)];
+    }
     const forPeer = add ? peer.subscriptions.add(topic) : peer.subscriptions.remove(topic);
     const unique = forPeer && (add ? this.all.add(topic) : this.all.remove(topic));
     return unique || (add ? this.verboseSubs : this.verboseUnsubs) ? [subscriptionMessage(add, topic)] : undefined;
   }
 }
+
+/** A one-frame message `\x01topic` or `\x00topic`: a subscription from a ZMTP 3.0 peer or an XSUB. */
+const isSubscription = (frames: Buffer[]): boolean => {
+  const first = frames[0];
+  return frames.length === 1 && first !== undefined && first.length > 0 && first[0]! <= 1;
+};
 
 /** `\x01topic` (subscribe) or `\x00topic` (cancel), as XPUB and XSUB carry subscriptions. */
 const subscriptionMessage = (add: boolean, topic: Buffer): Buffer => Buffer.concat([Buffer.of(add ? 1 : 0), topic]);
