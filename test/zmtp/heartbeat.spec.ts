@@ -6,6 +6,9 @@
  *   zmtp DEALER (heartbeats on) ---> a hand-made peer that handshakes, then stays silent: PINGs go out, the peer is dropped
  *   zmtp DEALER (heartbeats on) ---> libzmq ROUTER (answers PINGs): an idle connection stays up
  *   hand-made peer: one PING with a TTL, then silence ---> zmtp ROUTER (no heartbeats of its own): dropped after the TTL
+ *   hand-made peer: a PING with a TTL every 100 ms, then silence ---> ROUTER (both engines): up while it PINGs, dropped a TTL after
+ *   DEALER (both engines, timeout shorter than the interval) ---> libzmq ROUTER (answers PINGs): stays up
+ *   DEALER (both engines, heartbeatTimeout 0 or unset) ---> the silent peer: PINGed first; dropped a timeout after a PING, or never
  */
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { filter, firstValueFrom, from, map, take, timeout } from 'rxjs';
@@ -48,8 +51,8 @@ async function silentRouter(): Promise<{ endpoint: string; pings: () => number }
   return { endpoint: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`, pings: () => pings };
 }
 
-/** Connects a hand-made DEALER to `endpoint`, handshakes, sends one PING with `ttl` deciseconds, then stays silent. */
-async function pingOnce(endpoint: string, ttl: number): Promise<void> {
+/** Connects a hand-made DEALER to `endpoint` and handshakes; returns how to send it a PING with a TTL in deciseconds. */
+async function handMadeDealer(endpoint: string): Promise<(ttl: number) => void> {
   const { port } = new URL(endpoint.replace('tcp://', 'http://'));
   const socket = netConnect(Number(port), '127.0.0.1');
   sockets.push(socket);
@@ -58,8 +61,23 @@ async function pingOnce(endpoint: string, ttl: number): Promise<void> {
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   socket.write(encodeGreeting({ mechanism: 'NULL', asServer: false }));
   socket.write(Buffer.concat(encodeReady({ 'Socket-Type': 'DEALER' })));
-  socket.write(Buffer.concat(encodePing(ttl)));
+  return (ttl) => socket.write(Buffer.concat(encodePing(ttl)));
 }
+
+/** Connects a hand-made DEALER to `endpoint`, handshakes, sends one PING with `ttl` deciseconds, then stays silent. */
+async function pingOnce(endpoint: string, ttl: number): Promise<void> {
+  (await handMadeDealer(endpoint))(ttl);
+}
+
+/** The events of `socket`, each with the ms since this call. */
+function timeline(socket: { events$: import('rxjs').Observable<SocketEvent> }): { type: SocketEvent['type']; at: number }[] {
+  const start = performance.now();
+  const events: { type: SocketEvent['type']; at: number }[] = [];
+  socket.events$.subscribe((e) => events.push({ type: e.type, at: performance.now() - start }));
+  return events;
+}
+
+const firstAt = (events: { type: string; at: number }[], type: string): number | undefined => events.find((e) => e.type === type)?.at;
 
 describe('zmtp engine heartbeats and handshake timeout', () => {
   it.each([
@@ -76,6 +94,65 @@ describe('zmtp engine heartbeats and handshake timeout', () => {
     expect(seen.includes('disconnected')).toBe(dropped);
   });
 
+
+  it.each(['zmtp', 'libzmq'] as const)(
+    "heartbeat - a peer that PINGs with a TTL stays up while it PINGs, and is dropped a TTL after its last PING (%s)",
+    async (engine) => {
+      const server = closer.add(router({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+      await server.ready;
+      const events = timeline(server);
+      const ping = await handMadeDealer(server.bindings[0]!);
+      for (let i = 0; i < 8; i++) {
+        ping(3); // 300 ms of silence allowed, three times the period
+        await delay(100);
+      }
+      const lastPing = firstAt(events, 'handshakeSucceeded')! + 700;
+      expect(firstAt(events, 'disconnected')).toBeUndefined();
+      await delay(900);
+      const dropped = firstAt(events, 'disconnected');
+      expect(dropped).toBeDefined();
+      expect(dropped! - lastPing).toBeGreaterThanOrEqual(250);
+    },
+  );
+
+  it.each(['zmtp', 'libzmq'] as const)(
+    'heartbeat - an idle peer that answers PINGs stays up with a timeout shorter than the interval (%s)',
+    async (engine) => {
+      const server = closer.add(router({ engine: 'libzmq', bind: 'tcp://127.0.0.1:*', linger: 0 }));
+      await server.ready;
+      const client = closer.add(dealer({ engine, heartbeatInterval: 60, heartbeatTimeout: 20, linger: 0 }));
+      // The monitor first: libzmq to libzmq can finish a handshake before a later monitor would see it.
+      const events = timeline(client);
+      client.connect(server.bindings[0]!);
+      await client.send('hello');
+      await firstValueFrom(server.pipe(timeout(2000)));
+      await delay(500); // idle for eight intervals
+      expect(events.map((e) => e.type)).toContain('handshakeSucceeded');
+      expect(events.map((e) => e.type)).not.toContain('disconnected');
+    },
+  );
+
+  it.each([
+    ['zmtp', undefined],
+    ['libzmq', undefined],
+    ['zmtp', 0],
+    ['libzmq', 0],
+  ] as const)('heartbeat - a silent peer is PINGed, then dropped a timeout after the PING (%s, heartbeatTimeout %s; 0: never)', async (engine, heartbeatTimeout) => {
+    const peer = await silentRouter();
+    const client = closer.add(dealer({ engine, connect: peer.endpoint, heartbeatInterval: 50, heartbeatTimeout, linger: 0 }));
+    const events = timeline(client);
+    await delay(500);
+    const up = firstAt(events, 'handshakeSucceeded')!;
+    const down = firstAt(events, 'disconnected');
+    if (heartbeatTimeout === 0) {
+      expect(down).toBeUndefined();
+      expect(peer.pings()).toBeGreaterThanOrEqual(4);
+    } else {
+      // unset: the timeout is the interval, counted from the first PING (at 50 ms)
+      expect(down! - up).toBeGreaterThanOrEqual(90);
+      expect(peer.pings()).toBeGreaterThanOrEqual(1);
+    }
+  });
 
   it('handshake - a peer that connects and never greets is dropped after handshakeInterval', async () => {
     const server = closer.add(router({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', handshakeInterval: 100, linger: 0 }));

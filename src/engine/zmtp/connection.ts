@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
 import { keepAwake } from '../busy-poll';
+import { Heartbeats, type HeartbeatOptions } from './heartbeats';
 import { OutputBatch } from './output';
 import {
   checkSignature,
@@ -56,9 +57,10 @@ export interface ConnectionOptions {
   /**
    * ZMTP heartbeats (libzmq's ZMQ_HEARTBEAT_*): a PING every `interval` ms
    * once ready, carrying `ttl` (ms, rounded down to deciseconds); the
-   * connection closes when nothing arrived for `timeout` ms.
+   * connection closes when nothing arrives for `timeout` ms after a PING
+   * (see ./heartbeats.ts).
    */
-  heartbeat?: { interval: number; timeout: number; ttl: number };
+  heartbeat?: HeartbeatOptions;
   /** Ms the greeting and handshake may take before the connection is dropped (libzmq's ZMQ_HANDSHAKE_IVL; 0: no limit). */
   handshakeInterval?: number;
   /** The security mechanism (default NULL). */
@@ -123,14 +125,13 @@ export class ZmtpConnection {
   private readonly output = new OutputBatch();
   private readonly parser: FrameParser;
   private flushScheduled = false;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Something was read since the last flush: what is sent now answers it (see FLUSH_EVERY). */
   private answering = false;
-  /** Set by a PING with a TTL: fires when the peer stays silent that long. */
-  private ttlTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the peer last sent anything (ms, performance.now()). */
-  private lastHeard = performance.now();
+  private readonly heartbeats = new Heartbeats({
+    ping: (ttl) => this.writeCommand(encodePing(ttl)),
+    fail: (error) => this.close(error),
+  });
   /** Messages queued this tick, and messages handed to `send` not yet written to the kernel. */
   private batchMessages = 0;
   private unwritten = 0;
@@ -213,9 +214,8 @@ export class ZmtpConnection {
     if (this.state === State.Closed) return;
     const before = this.state;
     this.state = State.Closed;
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeats.stop();
     clearTimeout(this.handshakeTimer);
-    clearTimeout(this.ttlTimer);
     this.flush();
     // A peer that sent a proper signature hears why, in an ERROR command (ZMTP 3.1);
     // a refused client hears the ZAP status code, as libzmq tells it.
@@ -276,28 +276,11 @@ export class ZmtpConnection {
     };
   }
 
-  /**
-   * The peer's PING said how long it may stay silent (its TTL): unless
-   * something arrives within `ms`, the connection is dropped, as libzmq drops it.
-   */
-  private expectWithin(ms: number): void {
-    if (ms <= 0 || this.ttlTimer) return;
-    this.ttlTimer = setTimeout(
-      () => this.close(new ZmtpProtocolError('heartbeat-timeout', `nothing from the peer within the ${ms} ms its PING allowed`)),
-      ms,
-    );
-    this.ttlTimer.unref?.();
-  }
-
   private data(chunk: Buffer): void {
-    this.lastHeard = performance.now();
+    this.heartbeats.heard();
     if (this.busyPoll > 0) keepAwake(this.busyPoll);
     // What is sent next (up to the flush that writes it, be it in a later microtask) answers this.
     this.answering = true;
-    if (this.ttlTimer) {
-      clearTimeout(this.ttlTimer);
-      this.ttlTimer = undefined;
-    }
     try {
       if (this.state === State.Signature || this.state === State.Greeting) chunk = this.greeting(chunk);
       if (chunk.length > 0 && this.state !== State.Closed) this.parser.push(chunk);
@@ -369,7 +352,7 @@ export class ZmtpConnection {
     }
     this.state = State.Ready;
     clearTimeout(this.handshakeTimer);
-    this.startHeartbeats();
+    this.heartbeats.start(this.options.heartbeat);
     this.options.onReady(peer);
   }
 
@@ -403,24 +386,11 @@ export class ZmtpConnection {
     if (name === 'PING') {
       const { ttl, context } = parsePing(data);
       this.writeCommand(encodePong(context));
-      this.expectWithin(ttl * 100);
+      this.heartbeats.expectWithin(ttl * 100);
     } else if (name === 'PONG') {
       // heartbeats: any traffic counts as life; nothing else to do yet
     } else if (name === 'ERROR') throw new ZmtpProtocolError('peer-error', `the peer closed: ${parseError(data)}`);
     else this.options.onCommand?.(name, data);
-  }
-
-  /** PINGs the peer every interval and closes the connection when it has been silent for the timeout. */
-  private startHeartbeats(): void {
-    const heartbeat = this.options.heartbeat;
-    if (!heartbeat || !(heartbeat.interval > 0)) return;
-    const ttl = Math.min(0xffff, Math.floor(heartbeat.ttl / 100));
-    this.heartbeatTimer = setInterval(() => {
-      if (performance.now() - this.lastHeard >= heartbeat.timeout) {
-        this.close(new ZmtpProtocolError('heartbeat-timeout', `no traffic from the peer for ${heartbeat.timeout} ms`));
-      } else this.writeCommand(encodePing(ttl));
-    }, heartbeat.interval);
-    this.heartbeatTimer.unref?.();
   }
 
   private message(frames: Buffer[]): void {

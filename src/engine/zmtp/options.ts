@@ -5,6 +5,7 @@ import { readSecurity, SECURITY_OPTIONS } from './security-options';
 import { parseProxy, type HostPort } from './socks';
 import { acceptFilterOf } from './accept-filter';
 import type { BlockList } from 'node:net';
+import type { HeartbeatOptions } from './heartbeats';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
 export interface ZmtpOptions {
@@ -33,8 +34,11 @@ export interface ZmtpOptions {
   immediate: boolean;
   /** Largest incoming message in bytes; -1: no limit. */
   maxMessageSize: number;
-  /** ZMTP heartbeats: `heartbeatInterval` (0: off), `heartbeatTimeout` (default the interval), `heartbeatTimeToLive`. */
-  heartbeat: { interval: number; timeout: number; ttl: number } | undefined;
+  /**
+   * ZMTP heartbeats: `heartbeatInterval` (0: off), `heartbeatTimeout` (ms
+   * after a PING; -1 or unset: the interval, 0: none), `heartbeatTimeToLive`.
+   */
+  heartbeat: HeartbeatOptions | undefined;
   /** Ms the greeting and handshake may take (libzmq's default 30000; 0: no limit). */
   handshakeInterval: number;
   /** ZMQ_SNDTIMEO: ms a send may wait for room before it fails with EAGAIN (-1: no limit). */
@@ -148,11 +152,15 @@ export function readOptions(type: SocketType, options: Record<string, unknown>):
   };
 }
 
-/** libzmq's heartbeat options: off unless `heartbeatInterval` > 0; the timeout defaults to the interval. */
+/**
+ * libzmq's heartbeat options: off unless `heartbeatInterval` > 0; the
+ * timeout is the interval when unset or -1 (libzmq's default), none when 0.
+ */
 function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat'] {
   const interval = num(options.heartbeatInterval, 0);
   if (!(interval > 0)) return undefined;
-  return { interval, timeout: num(options.heartbeatTimeout, interval), ttl: num(options.heartbeatTimeToLive, 0) };
+  const timeout = num(options.heartbeatTimeout, -1);
+  return { interval, timeout: timeout === -1 ? interval : timeout, ttl: num(options.heartbeatTimeToLive, 0) };
 }
 
 /** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off). */
