@@ -7,6 +7,7 @@
  *   PUB (noDrop, send HWM 2) --inproc--> SUB not reading  the third send waits, nothing is lost
  *   PUB (invertMatching) --> SUB (invertMatching)         only what matches no topic
  *   XSUB --\x01t, [hello, there], x--> XPUB               the XPUB's application gets them all
+ *   SUB or XSUB: t twice, cancelled twice --> XPUB (allSubsUnsubs)  two subscriptions, one cancellation
  *   XSUB x1 --\x01a-->  XPUB (manual)  addTopics('a') for x1, ('b') for x2: each gets its own;
  *   XSUB x2 --\x01b-->                 x2 cancels b (-> 'c' instead), x1 leaves (-> \x00a)
  */
@@ -103,6 +104,41 @@ describe('zmtp PUB/XPUB options, as libzmq has them', () => {
     const zmtp = await upstreamSeen(engines.zmtp);
     expect(zmtp).toEqual(await upstreamSeen(engines.libzmq));
     expect(zmtp).toEqual(['\x01t', 'hello|there', 'x', '']);
+  });
+
+  it.each([
+    ['zmtp', 'sub'],
+    ['zmtp', 'xsub'],
+    ['libzmq', 'sub'],
+    ['libzmq', 'xsub'],
+  ] as const)('%s %s - a repeated subscription reaches the publisher each time, the cancellation once at the end', async (name, kind) => {
+    const hub = closer.add(xpub({ engine: engines.libzmq, bind: 'tcp://127.0.0.1:*', verbosity: 'allSubsUnsubs', linger: 0 }));
+    await hub.ready;
+    const seen: string[] = [];
+    hub.subscribe((msg) => seen.push(latin1(msg)));
+    const engine = engines[name];
+    const change =
+      kind === 'sub'
+        ? (() => {
+            const reader = closer.add(sub({ engine, connect: hub.bindings[0], linger: 0 }));
+            // a string and the same bytes: two subscriptions to one topic, as libzmq counts them
+            const topics = ['t', Buffer.from('t')];
+            return (add: boolean, i: number) => (add ? reader.addTopics(topics[i]!) : reader.removeTopics(topics[i]!));
+          })()
+        : (() => {
+            const peer = closer.add(xsub({ engine, connect: hub.bindings[0], linger: 0 }));
+            return (add: boolean) => peer.next(add ? '\x01t' : '\x00t');
+          })();
+    await delay(50);
+    change(true, 0);
+    change(true, 1);
+    await waitFor(() => seen.length === 2);
+    change(false, 0);
+    await delay(50);
+    expect(seen).toEqual(['\x01t', '\x01t']);
+    change(false, 1);
+    await waitFor(() => seen.length === 3);
+    expect(seen).toEqual(['\x01t', '\x01t', '\x00t']);
   });
 
   it('xpub - manual: each subscriber gets what the application subscribed it to, and its topics are cancelled when it leaves', async () => {

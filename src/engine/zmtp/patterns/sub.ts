@@ -39,8 +39,13 @@ export class SubPattern extends BasePattern {
     return this.topics.matches(frames[0]) !== this.invert ? frames : undefined;
   }
 
+  /**
+   * Every subscription goes to the publishers, a repeated one too (as
+   * libzmq's XSUB sends them: an XPUB with `verbosity` counts them); a
+   * cancellation only when it ends the topic.
+   */
   addTopic(topic: Buffer): void {
-    if (!this.topics.add(topic)) return;
+    this.topics.add(topic);
     for (const peer of this.publishers) tell(peer, topic, true);
   }
 
