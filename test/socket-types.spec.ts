@@ -117,3 +117,49 @@ describe.each(engineList)('engine %s', (name, engine) => {
     });
   });
 });
+
+/*
+ *   REQ (connected) ---> REP (bound): each sends only in its turn
+ */
+describe.each(engineList)('REQ/REP lockstep (engine %s)', (_name, engine) => {
+  it('req - a send before the reply fails with EFSM at once, and the next one after the reply goes', async () => {
+    const server = closer.add(rep({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await server.ready;
+    const client = closer.add(req({ engine, connect: server.bindings[0], linger: 0 }));
+    const requests: string[] = [];
+    server.subscribe(([m]) => requests.push(m!.toString()));
+    await client.send('one');
+    await expect(client.send('too soon')).rejects.toMatchObject({ code: 'EFSM' });
+    const reply = take$(client, 1);
+    await waitFor(() => requests.length === 1);
+    await server.send('answer');
+    expect(await reply).toEqual([['answer']]);
+    await client.send('two');
+    await waitFor(() => requests.length === 2);
+    expect(requests).toEqual(['one', 'two']);
+  });
+
+  it('rep - a reply before any request, or a second reply, fails with EFSM at once', async () => {
+    const server = closer.add(rep({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await server.ready;
+    await expect(server.send('nobody asked')).rejects.toMatchObject({ code: 'EFSM' });
+    const client = closer.add(req({ engine, connect: server.bindings[0], linger: 0 }));
+    const request = take$(server, 1);
+    await client.send('question');
+    expect(await request).toEqual([['question']]);
+    const reply = take$(client, 1);
+    await server.send('answer');
+    await expect(server.send('again')).rejects.toMatchObject({ code: 'EFSM' });
+    expect(await reply).toEqual([['answer']]);
+  });
+
+  it('req - relaxed may send again before the reply', async () => {
+    const server = closer.add(rep({ engine, bind: 'tcp://127.0.0.1:*', linger: 0 }));
+    await server.ready;
+    const client = closer.add(req({ engine, connect: server.bindings[0], relaxed: true, linger: 0 }));
+    const requests = take$(server, 1);
+    await client.send('first');
+    await expect(client.send('second')).resolves.toBeUndefined();
+    expect((await requests).length).toBe(1);
+  });
+});

@@ -3,6 +3,7 @@ import { MonitorListeners } from '../engine/monitor-listeners';
 import type { MemoryNetwork } from './network';
 import { Pipe } from './pipe';
 import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
+import { engineError } from '../engine/errors';
 
 /** One end of a connection, as one of its two sockets sees it. */
 export interface Link {
@@ -35,10 +36,6 @@ interface ModelOptions {
 /** libzmq's default high-water mark, in messages. */
 const DEFAULT_HWM = 1000;
 
-/** An engine error carrying libzmq's code, as the libzmq engine's errors do. */
-export function engineError(code: string, message: string): Error {
-  return Object.assign(new Error(`${message} (${code})`), { code });
-}
 
 const EMPTY = Buffer.alloc(0);
 

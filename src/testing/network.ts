@@ -36,7 +36,8 @@ import {
   type XSubOptions,
   type XSubSocket,
 } from '../observables';
-import { engineError, MemorySocket, type Link } from './memory-socket';
+import { engineError } from '../engine/errors';
+import { MemorySocket, type Link } from './memory-socket';
 import { Pipe } from './pipe';
 import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
 

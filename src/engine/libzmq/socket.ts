@@ -10,6 +10,7 @@ import type {
 } from '../types';
 import type { ZapHandler } from '../zmtp/mechanisms/zap';
 import { toSocketEvent } from './events';
+import { Lockstep } from './lockstep';
 import { enforceZapDomain, registerZap, type ZapRegistration } from './zap';
 
 /** The zeromq.js class behind each socket type. */
@@ -68,6 +69,8 @@ export class LibzmqSocket implements EngineSocket {
   private listeners: Set<(event: SocketEvent) => void> | undefined;
   /** An XPUB with `manual`: `addTopic`/`removeTopic` go to libzmq for the peer of the last message. */
   private readonly manual: boolean;
+  /** REQ and REP: whose turn it is, so a send out of turn fails with EFSM rather than wait forever. */
+  private readonly lockstep: Lockstep | undefined;
   /** With `authenticate`: the ZAP handler's registration; no client may handshake before it is bound. */
   private readonly zap: ZapRegistration | undefined;
   private zapBound = false;
@@ -100,6 +103,7 @@ export class LibzmqSocket implements EngineSocket {
       this.releaseEnforced = enforceZapDomain(context, options.zapDomain);
     }
     this.manual = type === 'xpub' && options.manual === true;
+    this.lockstep = Lockstep.of(type, options);
     // zeromq.js rejects `undefined` values; an option left undefined means "libzmq's default".
     const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
     this.socket = new classes[type](context ? { ...given, context } : given) as AnySocket;
@@ -176,8 +180,29 @@ export class LibzmqSocket implements EngineSocket {
   sendAsync(msg: Sendable): Promise<void> {
     // zeromq.js's own promise (it takes a frame or a list of frames as they
     // are); throws EBUSY synchronously if a send is already pending.
+    if (this.lockstep) return this.sendInTurn(this.lockstep, msg);
+    return this.sendNow(msg);
+  }
+
+  private sendNow(msg: Sendable): Promise<void> {
     if (this.blocking) return this.blocking.then(() => this.socket.send!(msg as zmq.MessageLike[]));
     return this.socket.send!(msg as zmq.MessageLike[]);
+  }
+
+  /** A REQ's or REP's send: refused out of turn (EFSM, thrown), the turn given back if zeromq.js fails it. */
+  private sendInTurn(lockstep: Lockstep, msg: Sendable): Promise<void> {
+    lockstep.take();
+    let sent: Promise<void>;
+    try {
+      sent = this.sendNow(msg);
+    } catch (err) {
+      lockstep.giveBack();
+      throw err;
+    }
+    return sent.catch((err: unknown) => {
+      lockstep.giveBack();
+      throw err;
+    });
   }
 
   private readonly onSent = (): void => {
@@ -221,6 +246,7 @@ export class LibzmqSocket implements EngineSocket {
           await new Promise(setImmediate);
           continue;
         }
+        this.lockstep?.received();
         this.handler!.message(msg);
       }
     } catch (err) {
