@@ -13,6 +13,8 @@
  * reported for the longest span asked for since it started.
  */
 
+import { performance } from 'node:perf_hooks'; // the global `performance` is a getter on globalThis
+
 /** Activity reported since the chain last looked. */
 let active = false;
 /** The longest span (µs) asked for since the chain started. */

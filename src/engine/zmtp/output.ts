@@ -1,4 +1,5 @@
-import { FLAG_MORE, headerLength, writeHeader } from './codec';
+// From the defining file, not ./codec: CommonJS output reads a re-export through a getter at every use.
+import { FLAG_MORE, headerLength, writeHeader } from './codec/frames';
 
 /** Bodies below this size are copied into the batch; larger ones are written as they are. */
 const COPY_BELOW = 16 * 1024;

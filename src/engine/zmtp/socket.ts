@@ -6,7 +6,9 @@ import { ZAP_UNAVAILABLE } from './mechanisms';
 import { engineError } from './errors';
 import { readOptions, type ZmtpOptions } from './options';
 import { bindInproc, InprocConnector, type InprocSide } from './inproc';
-import { createPattern, HOLD, type Pattern } from './patterns';
+import { createPattern, type Pattern } from './patterns';
+// HOLD is read on every send: from its own file, not through the index's re-export getter.
+import { HOLD } from './patterns/pattern';
 import { Peer, type LinkOpener, type PeerEvents } from './peer';
 import { Dialer } from './reconnect';
 import { FairQueue } from './routing/fair-queue';

@@ -1,4 +1,6 @@
-import { FLAG_LONG, headerLength, writeHeader, ZmtpProtocolError } from '../codec';
+// From the defining files, not ../codec: CommonJS output reads a re-export through a getter at every use.
+import { FLAG_LONG, headerLength, writeHeader } from '../codec/frames';
+import { ZmtpProtocolError } from '../codec/errors';
 import { nonce } from './curve-crypto';
 import { openFrom, sealInto } from './sodium-scratch';
 import { readShortNonce, writeShortNonce } from './curve-nonce';
