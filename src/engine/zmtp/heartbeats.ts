@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'; // the global `performance` is a getter on globalThis
 import { ZmtpProtocolError } from './codec';
 
 /** libzmq's heartbeat options, in ms: a PING every `interval`; see {@link Heartbeats}. */
