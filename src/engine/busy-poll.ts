@@ -22,6 +22,7 @@ let spanMicros = 0;
 /** When (performance.now()) the chain stops unless there is more activity. */
 let deadline = 0;
 let spinning = false;
+let requests = 0;
 
 /**
  * Reports activity on a socket that busy-polls for `micros` microseconds:
@@ -29,6 +30,7 @@ let spinning = false;
  * look at the clock, at most one loop turn later).
  */
 export function keepAwake(micros: number): void {
+  requests++;
   active = true;
   if (micros > spanMicros) spanMicros = micros;
   if (spinning) return;
@@ -48,6 +50,11 @@ function spin(): void {
   }
   spinning = false;
   spanMicros = 0;
+}
+
+/** How often a socket asked to keep the loop awake, since the process started (for tests). */
+export function busyPollRequests(): number {
+  return requests;
 }
 
 /** True while the event loop is being kept awake. */

@@ -60,13 +60,22 @@ export interface CommonOptions {
    * round trips per second (docs/ENGINES.md). The libzmq engine refuses it
    * (ENOTSUP): its own I/O thread sleeps regardless.
    *
+   * `'auto'` spins only where it pays: a REQ or DEALER, after sending a
+   * lone request while its replies have been coming back within 250 µs,
+   * for twice the last reply's wait (at most 100 µs); batches, streams,
+   * slow peers and every other socket type never spin. Measured: one
+   * request at a time about 2.5x the round trips of the default, nothing
+   * changed with 100 in flight, and a client paced at a request per ms
+   * uses about 5% more of a core.
+   *
    * ## Example
    * ```ts
    * import { dealer } from 'rxzmq';
    * const client = dealer({ connect: 'tcp://127.0.0.1:5555', busyPoll: 50 });
+   * const caller = dealer({ connect: 'tcp://127.0.0.1:5555', busyPoll: 'auto' });
    * ```
    */
-  busyPoll?: number;
+  busyPoll?: number | 'auto';
 }
 
 /**

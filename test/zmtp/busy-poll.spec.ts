@@ -3,9 +3,11 @@
  * polling (an immediate pending, so libuv does not sleep) for that many
  * microseconds, then stops by itself. Other work runs meanwhile. The
  * libzmq engine refuses the option; bad values are refused on the zmtp one.
+ * With `'auto'`, only a REQ's or DEALER's lone requests ask for it, once
+ * replies come fast (counted with busyPollRequests()).
  */
 import { dealer, pull, push, router } from '../../src';
-import { isBusyPolling, keepAwake } from '../../src/engine/busy-poll';
+import { busyPollRequests, isBusyPolling, keepAwake } from '../../src/engine/busy-poll';
 import { Closer, delay, removeIpcDir, transports, waitFor } from '../helpers';
 
 const closer = new Closer();
@@ -95,16 +97,16 @@ describe.each(transports.filter(([name]) => name !== 'inproc'))('busyPoll over %
 });
 
 describe('busyPoll refused', () => {
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '50'])('zmtp refuses %p with a TypeError', (value) => {
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '50', 'fast'])('zmtp refuses %p with a TypeError', (value) => {
     expect(() => pull({ engine: 'zmtp', linger: 0, busyPoll: value as number })).toThrow(
-      /busyPoll must be a number of microseconds/,
+      /busyPoll must be 'auto' or a number of microseconds/,
     );
   });
 
-  it('the libzmq engine refuses it (ENOTSUP), naming the zmtp engine', () => {
+  it.each([50, 'auto'] as const)('the libzmq engine refuses %p (ENOTSUP), naming the zmtp engine', (busyPoll) => {
     let caught: unknown;
     try {
-      pull({ engine: 'libzmq', linger: 0, busyPoll: 50 });
+      pull({ engine: 'libzmq', linger: 0, busyPoll });
     } catch (err) {
       caught = err;
     }
@@ -122,6 +124,71 @@ describe('busyPoll refused', () => {
     await out.send('x');
     await waitFor(() => got === 1);
     expect(isBusyPolling()).toBe(false);
+  });
+});
+
+describe.each(transports.filter(([name]) => name !== 'inproc'))("busyPoll 'auto' over %s", (_name, endpoint) => {
+  /** Echoes every message back; `busyPoll` on the server as given. */
+  async function echo(busyPoll?: 'auto'): Promise<string> {
+    const server = closer.add(router({ engine: 'zmtp', bind: endpoint(), linger: 0, busyPoll }));
+    await server.ready;
+    server.subscribe((msg) => server.next(msg));
+    return server.bindings[0]!;
+  }
+
+  /** Sends `count` requests one at a time on `client`, each after the reply to the one before. */
+  async function oneAtATime(client: ReturnType<typeof dealer>, count: number): Promise<number[]> {
+    const replies: number[] = [];
+    let subscription: { unsubscribe(): void } | undefined;
+    const done = new Promise<void>((resolve) => {
+      subscription = client.subscribe((msg) => {
+        replies.push(msg[0]!.readUInt32LE(0));
+        if (replies.length === count) resolve();
+        else client.next(u32(replies.length));
+      });
+    });
+    client.next(u32(0));
+    await done;
+    subscription!.unsubscribe();
+    return replies;
+  }
+
+  it('a DEALER spins after its lone requests once replies come fast, at most once per request', async () => {
+    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo(), linger: 0, busyPoll: 'auto' }));
+    const before = busyPollRequests();
+    const replies = await oneAtATime(client, 200);
+    const asked = busyPollRequests() - before;
+    expect(replies).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThanOrEqual(200);
+  });
+
+  it('a ROUTER never spins, whatever its clients do', async () => {
+    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo('auto'), linger: 0 }));
+    const before = busyPollRequests();
+    expect(await oneAtATime(client, 100)).toHaveLength(100);
+    expect(busyPollRequests() - before).toBe(0);
+  });
+
+  it('a DEALER does not spin for a batch, nor for messages nobody answers', async () => {
+    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo(), linger: 0, busyPoll: 'auto' }));
+    await oneAtATime(client, 20); // replies came fast: lone requests would spin now
+    const before = busyPollRequests();
+    const got: Buffer[][] = [];
+    client.subscribe((msg) => got.push(msg));
+    for (let i = 0; i < 10; i++) client.next(u32(i)); // one tick: one write of ten
+    await waitFor(() => got.length === 10);
+    expect(busyPollRequests() - before).toBe(0);
+
+    const sink = closer.add(router({ engine: 'zmtp', bind: endpoint(), linger: 0 }));
+    await sink.ready;
+    let heard = 0;
+    sink.subscribe(() => heard++);
+    const talker = closer.add(dealer({ engine: 'zmtp', connect: sink.bindings[0]!, linger: 0, busyPoll: 'auto' }));
+    const quiet = busyPollRequests();
+    for (let i = 0; i < 20; i++) await talker.send(u32(i));
+    await waitFor(() => heard === 20);
+    expect(busyPollRequests() - quiet).toBe(0);
   });
 });
 

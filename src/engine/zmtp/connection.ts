@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SocketType } from '../types';
 import { keepAwake } from '../busy-poll';
+import { AutoSpin } from './auto-spin';
 import { Heartbeats, type HeartbeatOptions } from './heartbeats';
 import { OutputBatch } from './output';
 import {
@@ -65,8 +66,12 @@ export interface ConnectionOptions {
   handshakeInterval?: number;
   /** The security mechanism (default NULL). */
   security?: Security;
-  /** Microseconds to keep the event loop awake after each read and write (see engine/busy-poll.ts; 0: off). */
-  busyPoll?: number;
+  /**
+   * Microseconds to keep the event loop awake after each read and write
+   * (see engine/busy-poll.ts; 0: off), or `'auto'`: a REQ's or DEALER's lone
+   * requests spin while replies come fast (see ./auto-spin.ts).
+   */
+  busyPoll?: number | 'auto';
   /** The handshake is done: messages may flow. */
   onReady(peer: PeerInfo): void;
   /** A message from the peer. */
@@ -142,6 +147,7 @@ export class ZmtpConnection {
   private cipher: MessageCipher | undefined;
   private sealed: SealedReader | undefined;
   private readonly busyPoll: number;
+  private readonly autoSpin: AutoSpin | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -150,7 +156,10 @@ export class ZmtpConnection {
     const security = (this.security = options.security ?? NULL_SECURITY);
     const curve = security.mechanism === 'CURVE';
     const max = options.maxMessageSize ?? -1;
-    this.busyPoll = options.busyPoll ?? 0;
+    const busyPoll = options.busyPoll ?? 0;
+    this.busyPoll = busyPoll === 'auto' ? 0 : busyPoll;
+    const requester = options.socketType === 'req' || options.socketType === 'dealer';
+    this.autoSpin = busyPoll === 'auto' && requester ? new AutoSpin() : undefined;
     this.parser = new FrameParser({
       // Under CURVE each frame arrives alone, sealed; the whole message's size is checked once opened.
       maxMessageSize: curve && max >= 0 ? max + SEALED_OVERHEAD : max,
@@ -279,6 +288,7 @@ export class ZmtpConnection {
   private data(chunk: Buffer): void {
     this.heartbeats.heard();
     if (this.busyPoll > 0) keepAwake(this.busyPoll);
+    this.autoSpin?.read();
     // What is sent next (up to the flush that writes it, be it in a later microtask) answers this.
     this.answering = true;
     try {
@@ -441,6 +451,7 @@ export class ZmtpConnection {
     if (this.output.empty || this.socket.destroyed) return;
     if (this.busyPoll > 0) keepAwake(this.busyPoll);
     const messages = this.batchMessages;
+    this.autoSpin?.wrote(messages);
     this.batchMessages = 0;
     const chunks = this.output.take();
     this.socket.cork();

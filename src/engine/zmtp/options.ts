@@ -55,8 +55,11 @@ export interface ZmtpOptions {
   keepalive: { enable: number; idle: number };
   /** The security mechanism and its settings (see security-options.ts). */
   security: Security;
-  /** rxzmq's `busyPoll`: microseconds to keep the event loop awake after a connection reads or writes (0: off). */
-  busyPoll: number;
+  /**
+   * rxzmq's `busyPoll`: microseconds to keep the event loop awake after a
+   * connection reads or writes (0: off), or `'auto'` (see auto-spin.ts).
+   */
+  busyPoll: number | 'auto';
 }
 
 /** libzmq's defaults. */
@@ -163,11 +166,12 @@ function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat']
   return { interval, timeout: timeout === -1 ? interval : timeout, ttl: num(options.heartbeatTimeToLive, 0) };
 }
 
-/** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off). */
-function busyPollOf(value: unknown): number {
+/** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off), or `'auto'`. */
+function busyPollOf(value: unknown): number | 'auto' {
   if (value === undefined) return 0;
+  if (value === 'auto') return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`rxzmq: busyPoll must be a number of microseconds from 0, got ${String(value)}`);
+    throw new TypeError(`rxzmq: busyPoll must be 'auto' or a number of microseconds from 0, got ${String(value)}`);
   }
   return value;
 }
