@@ -24,9 +24,13 @@ const WRITE_EVERY = 50;
 
 /**
  * With `busyPoll` (µs), each read and write keeps the event loop awake as
- * the zmtp engine's `busyPoll` does (same code, src/engine/busy-poll.ts).
+ * the zmtp engine's `busyPoll` does (same code, src/engine/busy-poll.ts);
+ * `'auto'` is the zmtp engine's own and refused here.
  */
-const poller = (busyPoll: BusyPoll): (() => void) => (busyPoll ? () => keepAwake(busyPoll) : () => undefined);
+function poller(busyPoll: BusyPoll): () => void {
+  if (busyPoll === 'auto') throw new TypeError("the plain-net ends take busyPoll in µs, not 'auto'");
+  return busyPoll ? () => keepAwake(busyPoll) : () => undefined;
+}
 
 /** Binds a plain TCP echo server on loopback, on a port the OS picks. */
 export async function startNetEcho(busyPoll?: BusyPoll): Promise<ServerEnd> {
