@@ -64,7 +64,7 @@ export interface CommonOptions {
    * lone request while its replies have been coming back within 250 µs,
    * for twice the last reply's wait (at most 100 µs); batches, streams,
    * slow peers and every other socket type never spin. Measured: one
-   * request at a time about 2.5x the round trips of the default, nothing
+   * request at a time 2.5 to 3.5 times the round trips of the default, nothing
    * changed with 100 in flight, and a client paced at a request per ms
    * uses about 5% more of a core.
    *

@@ -18,7 +18,7 @@ const FAST_IN_A_ROW = 2;
  * never spin; the peer (a ROUTER or REP) never does either.
  *
  * Measured between two processes (docs/ENGINES.md): one request at a time
- * 2.4-2.6 times as many round trips as without, with less CPU per round
+ * 2.5 to 3.5 times as many round trips as without, with less CPU per round
  * trip; nothing changes with 100 requests in flight.
  */
 export class AutoSpin {
