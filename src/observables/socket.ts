@@ -8,6 +8,7 @@ import {
   type SocketEvent,
   type SocketType,
 } from '../engine';
+import { subscriptionMessage } from '../engine/subscription-message';
 import { messageIterator } from './async-iterator';
 import { consume, type ConsumeConfig, type ConsumeResult } from './consume';
 import { defaultContext, type Context } from './context';
@@ -288,8 +289,7 @@ export class ZmqSocket<T extends SocketType = SocketType>
   /** SUB filters in the engine; XSUB sends `\x01topic` / `\x00topic` through its queue, in order with its messages. */
   private changeTopic(topic: Frame, add: boolean): void {
     if (this.type === 'xsub') {
-      const body = typeof topic === 'string' ? Buffer.from(topic) : topic;
-      this.queue.push(Buffer.concat([Buffer.of(add ? 1 : 0), body]));
+      this.queue.push(subscriptionMessage(add, typeof topic === 'string' ? Buffer.from(topic) : topic));
     } else if (add) this.engine.addTopic(topic);
     else this.engine.removeTopic(topic);
   }

@@ -4,6 +4,7 @@ import type { MemoryNetwork } from './network';
 import { Pipe } from './pipe';
 import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
 import { engineError } from '../engine/errors';
+import { notManual, readSubscription, subscriptionMessage } from '../engine/subscription-message';
 
 /** One end of a connection, as one of its two sockets sees it. */
 export interface Link {
@@ -269,9 +270,9 @@ export class MemorySocket implements EngineSocket {
 
   /** XSUB: `\x01topic`/`\x00topic` (un)subscribe upstream; anything else goes to every peer. */
   private xsubSend(msg: Message): undefined {
-    const first = msg[0];
-    if (msg.length === 1 && first && first.length > 0 && first[0]! <= 1) {
-      this.changeTopic(first.subarray(1), first[0] === 1);
+    const subscription = readSubscription(msg);
+    if (subscription) {
+      this.changeTopic(subscription.topic, subscription.add);
       return undefined;
     }
     for (const link of this.links) if (!link.ended) this.write(link, msg);
@@ -295,7 +296,7 @@ export class MemorySocket implements EngineSocket {
   }
 
   private changeTopic(topic: Buffer, add: boolean): void {
-    if (this.type === 'xpub') throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
+    if (this.type === 'xpub') throw notManual();
     const changed = add ? this.subscriptions.add(topic) : this.subscriptions.remove(topic);
     if (!changed) return;
     for (const link of this.links) if (!link.ended) this.subscribeAt(link, topic, add);
@@ -307,7 +308,7 @@ export class MemorySocket implements EngineSocket {
     if (!back) return;
     const changed = add ? back.filter.add(topic) : back.filter.remove(topic);
     if (changed && link.peer.type === 'xpub' && link.peer.passSubscription(topic, add)) {
-      link.out.write([Buffer.concat([Buffer.of(add ? 1 : 0), topic])], this.network.scheduler.now());
+      link.out.write([subscriptionMessage(add, topic)], this.network.scheduler.now());
       link.peer.wake();
     }
   }

@@ -9,6 +9,7 @@ import type {
   SocketType,
 } from '../types';
 import type { ZapHandler } from '../zmtp/mechanisms/zap';
+import { notManual } from '../subscription-message';
 import { toSocketEvent } from './events';
 import { Lockstep } from './lockstep';
 import { enforceZapDomain, registerZap, type ZapRegistration } from './zap';
@@ -268,7 +269,7 @@ export class LibzmqSocket implements EngineSocket {
   }
 
   private subscriber(): AnySocket {
-    if (this.type === 'xpub') throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
+    if (this.type === 'xpub') throw notManual();
     if (!this.socket.subscribe) throw new TypeError(`rxzmq: a ${this.type} socket has no topic filter`);
     return this.socket;
   }

@@ -1,3 +1,4 @@
+import { notManual, readSubscription, subscriptionMessage } from '../../subscription-message';
 import type { Peer } from '../peer';
 import { distribute } from '../routing/distributor';
 import { Subscriptions } from '../routing/subscriptions';
@@ -69,9 +70,8 @@ export class PubPattern extends BasePattern {
   }
 
   override accept(peer: Peer, frames: Buffer[]): boolean {
-    if (!isSubscription(frames)) return false;
-    const first = frames[0]!;
-    return this.subscribe(peer, first.subarray(1), first[0] === 1) !== undefined;
+    const subscription = readSubscription(frames);
+    return subscription !== undefined && this.subscribe(peer, subscription.topic, subscription.add) !== undefined;
   }
 
   override command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined {
@@ -123,7 +123,7 @@ export class XPubPattern extends PubPattern {
 
   /** An XPUB passes on what is not a subscription, as libzmq's does. */
   override accept(peer: Peer, frames: Buffer[]): boolean {
-    return super.accept(peer, frames) || !isSubscription(frames);
+    return super.accept(peer, frames) || readSubscription(frames) === undefined;
   }
 
   override unwrap(peer: Peer, frames: Buffer[]): Buffer[] {
@@ -142,7 +142,7 @@ export class XPubPattern extends PubPattern {
   }
 
   private manualPeer(): Peer | undefined {
-    if (!this.manual) throw new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');
+    if (!this.manual) throw notManual();
     return this.last;
   }
 
@@ -185,11 +185,3 @@ export class XPubPattern extends PubPattern {
   }
 }
 
-/** A one-frame message `\x01topic` or `\x00topic`: a subscription from a ZMTP 3.0 peer or an XSUB. */
-const isSubscription = (frames: Buffer[]): boolean => {
-  const first = frames[0];
-  return frames.length === 1 && first !== undefined && first.length > 0 && first[0]! <= 1;
-};
-
-/** `\x01topic` (subscribe) or `\x00topic` (cancel), as XPUB and XSUB carry subscriptions. */
-const subscriptionMessage = (add: boolean, topic: Buffer): Buffer => Buffer.concat([Buffer.of(add ? 1 : 0), topic]);

@@ -1,3 +1,4 @@
+import { readSubscription, subscriptionMessage } from '../../subscription-message';
 import { engineError } from '../errors';
 import type { Peer } from '../peer';
 import { Subscriptions } from '../routing/subscriptions';
@@ -63,10 +64,10 @@ export class SubPattern extends BasePattern {
  */
 export class XSubPattern extends SubPattern {
   override send(frames: Buffer[]): SendResult {
-    const first = frames[0];
-    if (frames.length === 1 && first && first.length > 0 && first[0]! <= 1) {
-      if (first[0] === 1) this.addTopic(first.subarray(1));
-      else this.removeTopic(first.subarray(1));
+    const subscription = readSubscription(frames);
+    if (subscription) {
+      if (subscription.add) this.addTopic(subscription.topic);
+      else this.removeTopic(subscription.topic);
       return undefined;
     }
     for (const peer of this.publishers) peer.offer(frames);
@@ -80,5 +81,5 @@ export class XSubPattern extends SubPattern {
 
 function tell(peer: Peer, topic: Buffer, add: boolean): void {
   if (peer.speaks31) peer.sendCommand(add ? 'SUBSCRIBE' : 'CANCEL', topic);
-  else peer.send([Buffer.concat([Buffer.of(add ? 1 : 0), topic])]);
+  else peer.send([subscriptionMessage(add, topic)]);
 }
