@@ -15,6 +15,3 @@ export function readSubscription(frames: readonly Buffer[]): { add: boolean; top
   if (frames.length !== 1 || first === undefined || first.length === 0 || first[0]! > 1) return undefined;
   return { add: first[0] === 1, topic: first.subarray(1) };
 }
-
-/** What an XPUB without `manual` says when given topics (every engine). */
-export const notManual = (): TypeError => new TypeError('rxzmq: an XPUB takes topics only in manual mode (manual: true)');

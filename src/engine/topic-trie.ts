@@ -15,8 +15,12 @@ const node = (): TrieNode => ({ end: false, children: undefined });
  */
 export class TopicTrie {
   private readonly root = node();
+  private count = 0;
+
   /** Nodes below the root: what the trie holds, one per distinct byte of a prefix. */
-  nodes = 0;
+  get nodes(): number {
+    return this.count;
+  }
 
   /** Marks `topic` as one of the prefixes. */
   insert(topic: Buffer): void {
@@ -26,7 +30,7 @@ export class TopicTrie {
       let next = children.get(topic[i]!);
       if (!next) {
         children.set(topic[i]!, (next = node()));
-        this.nodes++;
+        this.count++;
       }
       at = next;
     }
@@ -46,7 +50,7 @@ export class TopicTrie {
       const at = path[i]!;
       if (at.end || (at.children && at.children.size > 0)) return;
       path[i - 1]!.children!.delete(topic[i - 1]!);
-      this.nodes--;
+      this.count--;
     }
   }
 

@@ -269,7 +269,10 @@ export class ZmqSocket<T extends SocketType = SocketType>
 
   addTopics(...topics: Frame[]): void {
     // A manual XPUB's topics are per subscriber (the one of the last message taken): libzmq keeps them.
-    if (this.type === 'xpub') return topics.forEach((topic) => this.engine.addTopic(topic));
+    if (this.type === 'xpub') {
+      for (const topic of topics) this.engine.addTopic(topic);
+      return;
+    }
     for (const topic of topics) {
       const key = topicKey(topic);
       if (this.topicSet.has(key)) continue;
@@ -279,7 +282,10 @@ export class ZmqSocket<T extends SocketType = SocketType>
   }
 
   removeTopics(...topics: Frame[]): void {
-    if (this.type === 'xpub') return topics.forEach((topic) => this.engine.removeTopic(topic));
+    if (this.type === 'xpub') {
+      for (const topic of topics) this.engine.removeTopic(topic);
+      return;
+    }
     for (const topic of topics) {
       if (!this.topicSet.delete(topicKey(topic))) continue;
       this.changeTopic(topic, false);

@@ -3,8 +3,8 @@ import { MonitorListeners } from '../engine/monitor-listeners';
 import type { MemoryNetwork } from './network';
 import { Pipe } from './pipe';
 import { Subscriptions } from '../engine/zmtp/routing/subscriptions';
-import { engineError } from '../engine/errors';
-import { notManual, readSubscription, subscriptionMessage } from '../engine/subscription-message';
+import { engineError, notManual } from '../engine/errors';
+import { readSubscription, subscriptionMessage } from '../engine/subscription-message';
 
 /** One end of a connection, as one of its two sockets sees it. */
 export interface Link {

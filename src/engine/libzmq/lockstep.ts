@@ -8,10 +8,10 @@ import { engineError } from '../errors';
  * A relaxed REQ (ZMQ_REQ_RELAXED) may always send, and has no lockstep.
  */
 export class Lockstep {
-  private mayReply: boolean;
+  private ourTurn: boolean;
 
   private constructor(private readonly type: 'req' | 'rep') {
-    this.mayReply = type === 'req';
+    this.ourTurn = type === 'req';
   }
 
   /** The lockstep of a socket of `type`, if it has one. */
@@ -23,21 +23,21 @@ export class Lockstep {
 
   /** Takes the turn to send; throws EFSM when it is not this socket's. */
   take(): void {
-    if (!this.mayReply) {
+    if (!this.ourTurn) {
       throw this.type === 'req'
         ? engineError('EFSM', 'a REQ socket must receive the reply before it sends again')
         : engineError('EFSM', 'a REP socket must receive a request before it replies');
     }
-    this.mayReply = false;
+    this.ourTurn = false;
   }
 
   /** The send taken for did not happen: the turn is still this socket's. */
   giveBack(): void {
-    this.mayReply = true;
+    this.ourTurn = true;
   }
 
   /** A message arrived (a REQ's reply, a REP's request): the socket may send. */
   received(): void {
-    this.mayReply = true;
+    this.ourTurn = true;
   }
 }

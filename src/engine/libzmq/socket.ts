@@ -9,7 +9,7 @@ import type {
   SocketType,
 } from '../types';
 import type { ZapHandler } from '../zmtp/mechanisms/zap';
-import { notManual } from '../subscription-message';
+import { notManual } from '../errors';
 import { toSocketEvent } from './events';
 import { Lockstep } from './lockstep';
 import { enforceZapDomain, registerZap, type ZapRegistration } from './zap';

@@ -1,4 +1,5 @@
-import { notManual, readSubscription, subscriptionMessage } from '../../subscription-message';
+import { notManual } from '../../errors';
+import { readSubscription, subscriptionMessage } from '../../subscription-message';
 import type { Peer } from '../peer';
 import { distribute } from '../routing/distributor';
 import { Subscriptions } from '../routing/subscriptions';
@@ -69,9 +70,16 @@ export class PubPattern extends BasePattern {
     return undefined;
   }
 
+  /** A subscription is applied (and passed on if the type says so); anything else goes to the application only on an XPUB. */
   override accept(peer: Peer, frames: Buffer[]): boolean {
     const subscription = readSubscription(frames);
-    return subscription !== undefined && this.subscribe(peer, subscription.topic, subscription.add) !== undefined;
+    if (!subscription) return this.passesOtherMessages;
+    return this.subscribe(peer, subscription.topic, subscription.add) !== undefined;
+  }
+
+  /** PUB drops what its peers send that is not a subscription, as libzmq's does. */
+  protected get passesOtherMessages(): boolean {
+    return false;
   }
 
   override command(peer: Peer, name: string, data: Buffer): Buffer[] | undefined {
@@ -121,9 +129,9 @@ export class XPubPattern extends PubPattern {
     this.manual = options.manual === true;
   }
 
-  /** An XPUB passes on what is not a subscription, as libzmq's does. */
-  override accept(peer: Peer, frames: Buffer[]): boolean {
-    return super.accept(peer, frames) || readSubscription(frames) === undefined;
+  /** An XPUB passes on what is not a subscription (an XSUB's own messages), as libzmq's does. */
+  protected override get passesOtherMessages(): boolean {
+    return true;
   }
 
   override unwrap(peer: Peer, frames: Buffer[]): Buffer[] {
