@@ -14,7 +14,7 @@ export interface Pairing {
   readonly label: string;
   readonly client: Impl;
   readonly server: Impl;
-  /** Both ends busy-poll this many µs (rxzmq's `busyPoll`); such a pairing runs the request-reply cells only. */
+  /** Both ends take this `busyPoll` (µs or `'auto'`; 0 is off); such a pairing runs the request-reply cells only. */
   readonly busyPoll?: BusyPoll;
 }
 
@@ -25,7 +25,7 @@ interface StreamPairing extends Pairing {
 }
 
 const streams = (pairing: Pairing): pairing is StreamPairing =>
-  pairing.client !== 'net' && pairing.server !== 'net' && !pairing.busyPoll;
+  pairing.client !== 'net' && pairing.server !== 'net' && pairing.busyPoll === undefined;
 
 /** How long and how much to measure. */
 export interface CellPlan extends Plan {

@@ -84,12 +84,12 @@ export async function startSink(impl: StreamImpl, keys?: CurveKeys): Promise<Sin
 /**
  * Busy polling for the request-reply ends, in microseconds or `'auto'`
  * (rxzmq's `busyPoll`): the zmtp ends take both, the plain-net ends a
- * number; 0 or undefined is off, as for every other end.
+ * number (0 or undefined: off). Undefined leaves a zmtp end at its default.
  */
 export type BusyPoll = number | 'auto' | undefined;
 
-/** rxzmq's options for `busyPoll`: none when it is off, so that the libzmq engine, which refuses it, is not given it. */
-const busy = (busyPoll: BusyPoll): { busyPoll?: number | 'auto' } => (busyPoll ? { busyPoll } : {});
+/** rxzmq's options for `busyPoll`: none when undefined, so that the libzmq engine, which refuses it, is not given it. */
+const busy = (busyPoll: BusyPoll): { busyPoll?: number | 'auto' } => (busyPoll === undefined ? {} : { busyPoll });
 
 /** Binds a ROUTER that sends every message straight back to its sender. */
 export async function startEcho(impl: Impl, busyPoll?: BusyPoll): Promise<ServerEnd> {

@@ -48,31 +48,33 @@ export interface CommonOptions {
    */
   authenticate?: ZapHandler;
   /**
-   * Busy polling, in microseconds (zmtp engine; default 0, off): after each
-   * read or write on one of the socket's tcp or ipc connections, Node's
-   * event loop keeps polling for I/O without sleeping for this long, so a
-   * reply that lands meanwhile is read at once instead of after the process
-   * (and, on a VM, its virtual CPU) has gone to sleep and been woken. Like
-   * Linux's SO_BUSY_POLL it trades CPU for latency: while traffic flows the
-   * process stays busy, and it spins at most this long after the last of
-   * it. Everything else on the event loop runs as usual meanwhile. Measured
-   * between two processes on loopback, one request at a time: about 4x the
-   * round trips per second (docs/ENGINES.md). The libzmq engine refuses it
-   * (ENOTSUP): its own I/O thread sleeps regardless.
+   * Busy polling (zmtp engine), `'auto'` (the default on a machine with
+   * more than one core; 0, off, on one) or microseconds: after each read or
+   * write on one of the socket's tcp or ipc connections, Node's event loop
+   * keeps polling for I/O without sleeping for this long, so a reply that
+   * lands meanwhile is read at once instead of after the process (and, on a
+   * VM, its virtual CPU) has gone to sleep and been woken. Like Linux's
+   * SO_BUSY_POLL it trades CPU for latency: while traffic flows the process
+   * stays busy, and it spins at most this long after the last of it.
+   * Everything else on the event loop runs as usual meanwhile. Measured
+   * between two processes on loopback, one request at a time, 50 at both
+   * ends: about 4x the round trips per second of 0 (docs/ENGINES.md). The
+   * libzmq engine refuses it (ENOTSUP): its own I/O thread sleeps regardless.
    *
    * `'auto'` spins only where it pays: a REQ or DEALER, after sending a
    * lone request while its replies have been coming back within 250 µs,
-   * for twice the last reply's wait (at most 100 µs); batches, streams,
-   * slow peers and every other socket type never spin. Measured: one
-   * request at a time 2.5 to 3.5 times the round trips of the default, nothing
+   * until the reply is read (at most twice the last reply's wait, 100 µs),
+   * so a spin costs no more CPU than the wait it shortens; batches,
+   * streams, slow peers and every other socket type never spin. Measured:
+   * one request at a time about 2.5 times the round trips of 0, nothing
    * changed with 100 in flight, and a client paced at a request per ms
-   * uses about 5% more of a core.
+   * uses about 4 points more of a core. Give `busyPoll: 0` to never spin.
    *
    * ## Example
    * ```ts
    * import { dealer } from 'rxzmq';
    * const client = dealer({ connect: 'tcp://127.0.0.1:5555', busyPoll: 50 });
-   * const caller = dealer({ connect: 'tcp://127.0.0.1:5555', busyPoll: 'auto' });
+   * const quiet = dealer({ connect: 'tcp://127.0.0.1:5555', busyPoll: 0 });
    * ```
    */
   busyPoll?: number | 'auto';

@@ -3,11 +3,13 @@
  * polling (an immediate pending, so libuv does not sleep) for that many
  * microseconds, then stops by itself. Other work runs meanwhile. The
  * libzmq engine refuses the option; bad values are refused on the zmtp one.
- * With `'auto'`, only a REQ's or DEALER's lone requests ask for it, once
- * replies come fast (counted with busyPollRequests()).
+ * With `'auto'` (the default on a machine with more than one core), only a
+ * REQ's or DEALER's lone requests ask for it, once replies come fast
+ * (counted with busyPollRequests()), and the spin ends with the reply.
  */
 import { dealer, pull, push, router } from '../../src';
-import { busyPollRequests, isBusyPolling, keepAwake } from '../../src/engine/busy-poll';
+import { availableParallelism } from 'node:os';
+import { awaitReply, busyPollRequests, isBusyPolling, keepAwake, replied } from '../../src/engine/busy-poll';
 import { Closer, delay, removeIpcDir, transports, waitFor } from '../helpers';
 
 const closer = new Closer();
@@ -41,6 +43,46 @@ describe('keepAwake', () => {
   it('takes the longest span asked for while it spins', async () => {
     keepAwake(1);
     keepAwake(SPAN_US);
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+});
+
+describe('awaitReply', () => {
+  it('keeps the loop turning until the reply is read, not for the whole span', async () => {
+    const ticket = awaitReply(SPAN_US);
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    const at = performance.now();
+    replied(ticket);
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+    expect(performance.now() - at).toBeLessThan(SPAN_US / 1000 / 2); // ended by the reply, not the span
+  });
+
+  it('waits for every requester of the chain, and ends at its span when a reply never comes', async () => {
+    const first = awaitReply(SPAN_US);
+    awaitReply(SPAN_US); // never answered
+    replied(first);
+    await delay(20);
+    expect(isBusyPolling()).toBe(true); // the second still waits
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+
+  it('a reply to a chain that has ended counts for nothing in the next', async () => {
+    const stale = awaitReply(1);
+    await waitFor(() => !isBusyPolling(), 5000, 'the first spin to end');
+    const ticket = awaitReply(SPAN_US);
+    replied(stale);
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    replied(ticket);
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+
+  it('keepAwake still runs its whole span when every requester has its reply', async () => {
+    keepAwake(SPAN_US);
+    replied(awaitReply(SPAN_US));
     await delay(20);
     expect(isBusyPolling()).toBe(true);
     await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
@@ -163,8 +205,18 @@ describe.each(transports.filter(([name]) => name !== 'inproc'))("busyPoll 'auto'
     expect(asked).toBeLessThanOrEqual(200);
   });
 
+  it("is the default for a DEALER where the machine has more than one core, and off on one", async () => {
+    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo(), linger: 0 }));
+    const before = busyPollRequests();
+    await oneAtATime(client, 50);
+    const asked = busyPollRequests() - before;
+    if (availableParallelism() > 1) expect(asked).toBeGreaterThan(0);
+    else expect(asked).toBe(0);
+    expect(asked).toBeLessThanOrEqual(50);
+  });
+
   it('a ROUTER never spins, whatever its clients do', async () => {
-    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo('auto'), linger: 0 }));
+    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo('auto'), linger: 0, busyPoll: 0 }));
     const before = busyPollRequests();
     expect(await oneAtATime(client, 100)).toHaveLength(100);
     expect(busyPollRequests() - before).toBe(0);

@@ -68,8 +68,9 @@ export interface ConnectionOptions {
   security?: Security;
   /**
    * Microseconds to keep the event loop awake after each read and write
-   * (see engine/busy-poll.ts; 0: off), or `'auto'`: a REQ's or DEALER's lone
-   * requests spin while replies come fast (see ./auto-spin.ts).
+   * (see engine/busy-poll.ts; 0 or unset: off), or `'auto'`: a REQ's or
+   * DEALER's lone requests spin until their reply while replies come fast
+   * (see ./auto-spin.ts). The socket's options make `'auto'` the default.
    */
   busyPoll?: number | 'auto';
   /** The handshake is done: messages may flow. */

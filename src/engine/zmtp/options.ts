@@ -5,6 +5,7 @@ import { readSecurity, SECURITY_OPTIONS } from './security-options';
 import { parseProxy, type HostPort } from './socks';
 import { acceptFilterOf } from './accept-filter';
 import type { BlockList } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { HeartbeatOptions } from './heartbeats';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
@@ -166,9 +167,17 @@ function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat']
   return { interval, timeout: timeout === -1 ? interval : timeout, ttl: num(options.heartbeatTimeToLive, 0) };
 }
 
+/**
+ * `busyPoll` when a socket does not say: `'auto'` (a requester spins only
+ * while it waits for a fast reply, see auto-spin.ts) where the process has
+ * a core to spare for it; off on a single core, where the spinning client
+ * would take the CPU from the very peer whose reply it waits for.
+ */
+const DEFAULT_BUSY_POLL: number | 'auto' = availableParallelism() > 1 ? 'auto' : 0;
+
 /** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off), or `'auto'`. */
 function busyPollOf(value: unknown): number | 'auto' {
-  if (value === undefined) return 0;
+  if (value === undefined) return DEFAULT_BUSY_POLL;
   if (value === 'auto') return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`rxzmq: busyPoll must be 'auto' or a number of microseconds from 0, got ${String(value)}`);
