@@ -11,6 +11,7 @@
  */
 import * as zmq from 'zeromq';
 import { dealer, pull, push, router } from '../src';
+import { MessageQueue } from '../src/engine/zmtp/routing/message-queue';
 import { Counter } from './counter';
 import { startNetCaller, startNetEcho } from './engines-net';
 import type { Target } from './rpc-harness';
@@ -157,8 +158,8 @@ export function startSource(impl: StreamImpl, endpoint: string, keys?: CurveKeys
  */
 export async function startCaller(impl: Impl, endpoint: string, busyPoll?: BusyPoll): Promise<Target> {
   if (impl === 'net') return startNetCaller(endpoint, busyPoll);
-  const waiting: ((reply: Buffer) => void)[] = [];
-  const settle = (msg: Buffer[]): void => waiting.shift()!(msg[0]!);
+  const waiting = new MessageQueue<(reply: Buffer) => void>();
+  const settle = (msg: Buffer[]): void => waiting.shift()(msg[0]!);
   const request = (a: number): Buffer => {
     const body = Buffer.alloc(16);
     body.writeDoubleLE(a, 0);

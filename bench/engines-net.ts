@@ -15,6 +15,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { keepAwake } from '../src/engine/busy-poll';
+import { MessageQueue } from '../src/engine/zmtp/routing/message-queue';
 import type { BusyPoll, ServerEnd } from './engines-ends';
 import type { Target } from './rpc-harness';
 
@@ -66,7 +67,7 @@ export async function startNetCaller(endpoint: string, busyPoll?: BusyPoll): Pro
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
   socket.setNoDelay(true);
-  const waiting: ((reply: Buffer) => void)[] = [];
+  const waiting = new MessageQueue<(reply: Buffer) => void>();
   let rest: Buffer = Buffer.alloc(0);
   let answering = false;
   socket.on('data', (chunk: Buffer) => {
@@ -74,7 +75,7 @@ export async function startNetCaller(endpoint: string, busyPoll?: BusyPoll): Pro
     answering = true;
     const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
     let at = 0;
-    for (; at + FRAME <= data.length; at += FRAME) waiting.shift()!(data.subarray(at, at + FRAME));
+    for (; at + FRAME <= data.length; at += FRAME) waiting.shift()(data.subarray(at, at + FRAME));
     rest = data.subarray(at);
   });
   let batch: Buffer[] = [];
