@@ -19,6 +19,8 @@
  */
 
 import { performance } from 'node:perf_hooks'; // the global `performance` is a getter on globalThis
+// From the module, not the global: a test's fake timers (which replace the global) must not stall the chain.
+import { setImmediate } from 'node:timers';
 
 /** Activity reported with keepAwake since the chain last looked. */
 let active = false;

@@ -80,6 +80,20 @@ describe('awaitReply', () => {
     await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
   });
 
+  it("runs on Node's own timers: a test's fake timers neither stall nor fake the chain", async () => {
+    jest.useFakeTimers();
+    let ticket: number;
+    try {
+      ticket = awaitReply(SPAN_US); // the chain's first immediate is scheduled under fake timers
+    } finally {
+      jest.useRealTimers();
+    }
+    await delay(20);
+    expect(isBusyPolling()).toBe(true);
+    replied(ticket);
+    await waitFor(() => !isBusyPolling(), 5000, 'the spin to end');
+  });
+
   it('keepAwake still runs its whole span when every requester has its reply', async () => {
     keepAwake(SPAN_US);
     replied(awaitReply(SPAN_US));
