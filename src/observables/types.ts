@@ -48,8 +48,9 @@ export interface CommonOptions {
    */
   authenticate?: ZapHandler;
   /**
-   * Busy polling (zmtp engine), `'auto'` (the default on a machine with
-   * more than one core; 0, off, on one) or microseconds: after each read or
+   * Busy polling (zmtp engine), `'auto'` (the default where the process
+   * may use two CPUs or more, its cgroup CPU quota counted; 0, off, below)
+   * or microseconds: after each read or
    * write on one of the socket's tcp or ipc connections, Node's event loop
    * keeps polling for I/O without sleeping for this long, so a reply that
    * lands meanwhile is read at once instead of after the process (and, on a

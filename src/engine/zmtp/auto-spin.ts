@@ -10,7 +10,7 @@ const MAX_SPIN_US = 100;
 const FAST_IN_A_ROW = 2;
 
 /**
- * `busyPoll: 'auto'` (the default where there is more than one core) on
+ * `busyPoll: 'auto'` (the default where the process may use two CPUs) on
  * one connection of a REQ or DEALER: after it writes a lone message (a
  * request, not a batch of them) while its last replies came back within
  * {@link FAST_REPLY_US}, the event loop is kept awake until the next read,

@@ -1,3 +1,4 @@
+import { usableCpus } from '../cpu-quota';
 import type { SocketType } from '../types';
 import { notSupported } from './errors';
 import type { Security } from './mechanisms';
@@ -5,7 +6,6 @@ import { readSecurity, SECURITY_OPTIONS } from './security-options';
 import { parseProxy, type HostPort } from './socks';
 import { acceptFilterOf } from './accept-filter';
 import type { BlockList } from 'node:net';
-import { availableParallelism } from 'node:os';
 import type { HeartbeatOptions } from './heartbeats';
 
 /** The libzmq options the zmtp engine reads (zeromq.js names); it ignores the others for now. */
@@ -169,11 +169,12 @@ function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat']
 
 /**
  * `busyPoll` when a socket does not say: `'auto'` (a requester spins only
- * while it waits for a fast reply, see auto-spin.ts) where the process has
- * a core to spare for it; off on a single core, where the spinning client
- * would take the CPU from the very peer whose reply it waits for.
+ * while it waits for a fast reply, see auto-spin.ts) where the process may
+ * use two CPUs or more; off below, where the spinning client would take
+ * the CPU from the very peer whose reply it waits for, or spend a
+ * container's CPU quota and be throttled (see ../cpu-quota.ts).
  */
-const DEFAULT_BUSY_POLL: number | 'auto' = availableParallelism() > 1 ? 'auto' : 0;
+const DEFAULT_BUSY_POLL: number | 'auto' = usableCpus() >= 2 ? 'auto' : 0;
 
 /** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off), or `'auto'`. */
 function busyPollOf(value: unknown): number | 'auto' {

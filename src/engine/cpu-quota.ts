@@ -1,0 +1,86 @@
+/**
+ * How many CPUs this process may really use: the CPUs it may run on
+ * (`os.availableParallelism()`, which follows the affinity mask) bounded by
+ * its cgroup's CPU quota, which Node does not read. A container limited to
+ * half a CPU on a 16-core host sees 16 CPUs and may use 0.5: a process
+ * there that spins while it waits (busy polling) spends its quota on
+ * nothing and is then throttled for the rest of the period, tens of
+ * milliseconds during which nothing runs at all.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/** Reads a file's text, or undefined when it cannot be read. */
+export type ReadText = (path: string) => string | undefined;
+
+const readText: ReadText = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** CPUs a cgroup v2 `cpu.max` allows ("max 100000": no limit; "50000 100000": half a CPU). */
+export function quotaOfCpuMax(text: string): number | undefined {
+  const [quota, period] = text.trim().split(/\s+/);
+  if (quota === undefined || quota === 'max') return undefined;
+  return ratio(quota, period);
+}
+
+/** CPUs a cgroup v1 CFS quota allows (`cpu.cfs_quota_us` over `cpu.cfs_period_us`; -1: no limit). */
+export function quotaOfCfs(quota: string, period: string): number | undefined {
+  return quota.trim() === '-1' ? undefined : ratio(quota, period);
+}
+
+function ratio(quota: string, period: string | undefined): number | undefined {
+  const q = Number(quota);
+  const p = Number(period);
+  return Number.isFinite(q) && q > 0 && Number.isFinite(p) && p > 0 ? q / p : undefined;
+}
+
+/**
+ * The CPU quota of this process's cgroup, in CPUs, or undefined when there
+ * is none (or none can be read). Looks where cgroup v2 and v1 keep it: under
+ * the process's own cgroup path from /proc/self/cgroup, then at the root of
+ * the hierarchy (inside a container the root is usually the container's).
+ */
+export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
+  const lines = (read('/proc/self/cgroup') ?? '').split('\n');
+  const quotas: number[] = [];
+  for (const line of lines) {
+    const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line.trim()) ?? [];
+    if (controllers === undefined || path === undefined) continue;
+    const dirs = path === '/' ? [''] : [path, ''];
+    if (controllers === '') {
+      for (const dir of dirs) {
+        const text = read(`/sys/fs/cgroup${dir}/cpu.max`) ?? read(`/sys/fs/cgroup/unified${dir}/cpu.max`);
+        const quota = text === undefined ? undefined : quotaOfCpuMax(text);
+        if (quota !== undefined) quotas.push(quota);
+      }
+    } else if (controllers.split(',').includes('cpu')) {
+      for (const dir of dirs) {
+        const base = `/sys/fs/cgroup/${controllers}${dir}`;
+        const quota = read(`${base}/cpu.cfs_quota_us`);
+        const period = read(`${base}/cpu.cfs_period_us`);
+        const cpus = quota === undefined || period === undefined ? undefined : quotaOfCfs(quota, period);
+        if (cpus !== undefined) quotas.push(cpus);
+      }
+    }
+  }
+  return quotas.length === 0 ? undefined : Math.min(...quotas);
+}
+
+/**
+ * CPUs this process may use: its available parallelism bounded by its
+ * cgroup's quota (fractions kept: 1.5 means one and a half).
+ *
+ * @example
+ * ```ts
+ * if (usableCpus() >= 2) startSpinningWhereItPays();
+ * ```
+ */
+export function usableCpus(read: ReadText = readText, parallelism = availableParallelism()): number {
+  const quota = cgroupCpuQuota(read);
+  return quota === undefined ? parallelism : Math.min(parallelism, quota);
+}
