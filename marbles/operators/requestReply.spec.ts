@@ -152,7 +152,7 @@ describe('requestReply', () => {
     });
   });
 
-  it('requestReply - malformed and unknown replies are dropped and counted; the right reply still arrives', () => {
+  it('requestReply - malformed, unknown and nearly right ids are dropped and counted; the right reply still arrives', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const net = new MemoryNetwork();
       const server = net.router({ bind: 'inproc://rr' });
@@ -161,10 +161,15 @@ describe('requestReply', () => {
         server.next([who!, 'no delimiter']);
         server.next([who!, '', 'unknown-id', 'x']);
         server.next([who!, '']); // no id frame
+        // Near misses of the right id: the same counter after another prefix, and one byte more.
+        const otherPrefix = Buffer.from(id!);
+        otherPrefix[0] ^= 0xff;
+        server.next([who!, '', otherPrefix, 'x']);
+        server.next([who!, '', Buffer.concat([id!, Buffer.alloc(1)]), 'x']);
         server.next([who!, '', id!, 'ok']);
       });
       expectObservable(shown(request('a'))).toBe('(r|)', { r: 'ok' });
-      expectObservable(cold('-x|').pipe(map(() => request.late))).toBe('-3|', { 3: 3 });
+      expectObservable(cold('-x|').pipe(map(() => request.late))).toBe('-5|', { 5: 5 });
     });
   });
 
