@@ -18,8 +18,10 @@ export { DecodeError, EncodeError, MalformedRequestError, PeerTimeoutError, Requ
 export {
   curveKeyPair,
   engines,
+  getDefaultBusyPoll,
   getDefaultEngine,
   libzmqEngine,
+  setDefaultBusyPoll,
   setDefaultEngine,
   z85Decode,
   z85Encode,

@@ -11,7 +11,7 @@ export type {
 } from './types';
 export type { SocketOptionsByType, ZmqOptions } from './options';
 export { libzmqEngine } from './libzmq';
-export { curveKeyPair, z85Decode, z85Encode, zmtpEngine } from './zmtp';
+export { curveKeyPair, getDefaultBusyPoll, setDefaultBusyPoll, z85Decode, z85Encode, zmtpEngine } from './zmtp';
 export type { ZapHandler, ZapReply, ZapRequest } from './zmtp';
 export { engines, getDefaultEngine, setDefaultEngine, resolveEngine } from './registry';
 export type { EngineName } from './registry';

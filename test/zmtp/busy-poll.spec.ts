@@ -7,7 +7,7 @@
  * REQ's or DEALER's lone requests ask for it, once replies come fast
  * (counted with busyPollRequests()), and the spin ends with the reply.
  */
-import { dealer, pull, push, router } from '../../src';
+import { dealer, getDefaultBusyPoll, pull, push, router, setDefaultBusyPoll } from '../../src';
 import { usableCpus } from '../../src/engine/cpu-quota';
 import { awaitReply, busyPollRequests, isBusyPolling, keepAwake, replied } from '../../src/engine/busy-poll';
 import { Closer, delay, removeIpcDir, transports, waitFor } from '../helpers';
@@ -171,6 +171,12 @@ describe('busyPoll refused', () => {
     expect(String(caught)).toMatch(/zmtp engine/);
   });
 
+  it.each([-1, Number.NaN, 'fast'])('setDefaultBusyPoll refuses %p with a TypeError and keeps the default', (value) => {
+    const before = getDefaultBusyPoll();
+    expect(() => setDefaultBusyPoll(value as number)).toThrow(/busyPoll must be 'auto' or a number of microseconds/);
+    expect(getDefaultBusyPoll()).toBe(before);
+  });
+
   it('0 is off', async () => {
     const inbox = closer.add(pull({ engine: 'zmtp', bind: 'tcp://127.0.0.1:*', linger: 0, busyPoll: 0 }));
     await inbox.ready;
@@ -227,6 +233,28 @@ describe.each(transports.filter(([name]) => name !== 'inproc'))("busyPoll 'auto'
     if (usableCpus() >= 2) expect(asked).toBeGreaterThan(0);
     else expect(asked).toBe(0);
     expect(asked).toBeLessThanOrEqual(50);
+  });
+
+  it('setDefaultBusyPoll changes what sockets made afterwards get, and undefined gives rxzmq\'s default back', async () => {
+    const machine = getDefaultBusyPoll();
+    expect(machine).toBe(usableCpus() >= 2 ? 'auto' : 0);
+    const server = await echo();
+    try {
+      setDefaultBusyPoll(0);
+      expect(getDefaultBusyPoll()).toBe(0);
+      const quiet = closer.add(dealer({ engine: 'zmtp', connect: server, linger: 0 }));
+      setDefaultBusyPoll('auto'); // later changes leave sockets already made as they are
+      const before = busyPollRequests();
+      await oneAtATime(quiet, 50);
+      expect(busyPollRequests() - before).toBe(0);
+      const spinning = closer.add(dealer({ engine: 'zmtp', connect: server, linger: 0 }));
+      const then = busyPollRequests();
+      await oneAtATime(spinning, 50);
+      expect(busyPollRequests() - then).toBeGreaterThan(0);
+    } finally {
+      setDefaultBusyPoll(undefined);
+    }
+    expect(getDefaultBusyPoll()).toBe(machine);
   });
 
   it('a ROUTER never spins, whatever its clients do', async () => {

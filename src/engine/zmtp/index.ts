@@ -27,5 +27,6 @@ export const zmtpEngine: Engine = {
 };
 
 export { ZmtpSocket } from './socket';
+export { getDefaultBusyPoll, setDefaultBusyPoll } from './options';
 export { curveKeyPair, z85Decode, z85Encode } from './mechanisms';
 export type { ZapHandler, ZapReply, ZapRequest } from './mechanisms';

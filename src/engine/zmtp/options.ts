@@ -168,17 +168,45 @@ function heartbeatOf(options: Record<string, unknown>): ZmtpOptions['heartbeat']
 }
 
 /**
- * `busyPoll` when a socket does not say: `'auto'` (a requester spins only
- * while it waits for a fast reply, see auto-spin.ts) where the process may
- * use two CPUs or more; off below, where the spinning client would take
- * the CPU from the very peer whose reply it waits for, or spend a
- * container's CPU quota and be throttled (see ../cpu-quota.ts).
+ * `busyPoll` when a socket does not say, unless set otherwise: `'auto'` (a
+ * requester spins only while it waits for a fast reply, see auto-spin.ts)
+ * where the process may use two CPUs or more; off below, where the
+ * spinning client would take the CPU from the very peer whose reply it
+ * waits for, or spend a container's CPU quota and be throttled (see
+ * ../cpu-quota.ts).
  */
-const DEFAULT_BUSY_POLL: number | 'auto' = usableCpus() >= 2 ? 'auto' : 0;
+const MACHINE_BUSY_POLL: number | 'auto' = usableCpus() >= 2 ? 'auto' : 0;
+let defaultBusyPoll: number | 'auto' = MACHINE_BUSY_POLL;
 
-/** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off), or `'auto'`. */
+/**
+ * Sets the process-wide `busyPoll` of zmtp sockets made from now on that do
+ * not give one: `0` never spins, `'auto'` or microseconds as the socket
+ * option (see `busyPoll` in the socket options); `undefined` gives back
+ * rxzmq's own default (`'auto'` where the process may use two CPUs or
+ * more, its cgroup CPU quota counted; 0 below). Throws a TypeError for
+ * anything else.
+ *
+ * ## Example
+ * ```ts
+ * import { setDefaultBusyPoll } from 'rxzmq';
+ * setDefaultBusyPoll(0); // a laptop app: never spin, whatever the cores
+ * ```
+ */
+export function setDefaultBusyPoll(value: number | 'auto' | undefined): void {
+  defaultBusyPoll = value === undefined ? MACHINE_BUSY_POLL : checkBusyPoll(value);
+}
+
+/** The `busyPoll` zmtp sockets get when they do not give one (see {@link setDefaultBusyPoll}). */
+export function getDefaultBusyPoll(): number | 'auto' {
+  return defaultBusyPoll;
+}
+
+/** rxzmq's `busyPoll`: microseconds, a finite number from 0 (off), or `'auto'`; unset, the default. */
 function busyPollOf(value: unknown): number | 'auto' {
-  if (value === undefined) return DEFAULT_BUSY_POLL;
+  return value === undefined ? defaultBusyPoll : checkBusyPoll(value);
+}
+
+function checkBusyPoll(value: unknown): number | 'auto' {
   if (value === 'auto') return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`rxzmq: busyPoll must be 'auto' or a number of microseconds from 0, got ${String(value)}`);
