@@ -7,7 +7,7 @@
  * REQ's or DEALER's lone requests ask for it, once replies come fast
  * (counted with busyPollRequests()), and the spin ends with the reply.
  */
-import { dealer, getDefaultBusyPoll, pull, push, router, setDefaultBusyPoll } from '../../src';
+import { dealer, getDefaultBusyPoll, pull, push, req, router, setDefaultBusyPoll } from '../../src';
 import { usableCpus } from '../../src/engine/cpu-quota';
 import { awaitReply, busyPollRequests, isBusyPolling, keepAwake, replied } from '../../src/engine/busy-poll';
 import { Closer, delay, removeIpcDir, transports, waitFor } from '../helpers';
@@ -199,7 +199,7 @@ describe.each(transports.filter(([name]) => name !== 'inproc'))("busyPoll 'auto'
   }
 
   /** Sends `count` requests one at a time on `client`, each after the reply to the one before. */
-  async function oneAtATime(client: ReturnType<typeof dealer>, count: number): Promise<number[]> {
+  async function oneAtATime(client: ReturnType<typeof dealer> | ReturnType<typeof req>, count: number): Promise<number[]> {
     const replies: number[] = [];
     let subscription: { unsubscribe(): void } | undefined;
     const done = new Promise<void>((resolve) => {
@@ -225,8 +225,11 @@ describe.each(transports.filter(([name]) => name !== 'inproc'))("busyPoll 'auto'
     expect(asked).toBeLessThanOrEqual(200);
   });
 
-  it('is the default for a DEALER where the process may use two CPUs or more, and off below', async () => {
-    const client = closer.add(dealer({ engine: 'zmtp', connect: await echo(), linger: 0 }));
+  it.each([
+    ['DEALER', dealer],
+    ['REQ', req],
+  ] as const)('is the default for a %s where the process may use two CPUs or more, and off below', async (_name, make) => {
+    const client = closer.add(make({ engine: 'zmtp', connect: await echo(), linger: 0 }));
     const before = busyPollRequests();
     await oneAtATime(client, 50);
     const asked = busyPollRequests() - before;
