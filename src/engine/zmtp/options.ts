@@ -196,7 +196,15 @@ export function setDefaultBusyPoll(value: number | 'auto' | undefined): void {
   defaultBusyPoll = value === undefined ? MACHINE_BUSY_POLL : checkBusyPoll(value);
 }
 
-/** The `busyPoll` zmtp sockets get when they do not give one (see {@link setDefaultBusyPoll}). */
+/**
+ * The `busyPoll` zmtp sockets get when they do not give one (see {@link setDefaultBusyPoll}).
+ *
+ * ## Example
+ * ```ts
+ * import { getDefaultBusyPoll } from 'rxzmq';
+ * console.log(getDefaultBusyPoll()); // 'auto' on a machine with two CPUs or more to use
+ * ```
+ */
 export function getDefaultBusyPoll(): number | 'auto' {
   return defaultBusyPoll;
 }
