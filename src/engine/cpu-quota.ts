@@ -77,7 +77,7 @@ export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
  *
  * @example
  * ```ts
- * if (usableCpus() >= 2) startSpinningWhereItPays();
+ * const busyPoll = usableCpus() >= 2 ? 'auto' : 0; // as the zmtp engine's default
  * ```
  */
 export function usableCpus(read: ReadText = readText, parallelism = availableParallelism()): number {
