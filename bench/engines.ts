@@ -251,16 +251,16 @@ function busyPolling(results: Results): string {
     ['request-reply', zmtp!.label, net!.label, off!.label, 'raw zeromq.js', 'zmtp / raw', 'zmtp / net', 'off / raw'],
     [3, 4, 5, 6].map((index) => {
       const row = ROWS[index]!;
-      const [z, n, a, raw] = [zmtp!.id, net!.id, off!.id, 'raw' as const].map((id) => cell(results, id, row)!);
+      const [z, n, o, raw] = [zmtp!.id, net!.id, off!.id, 'raw' as const].map((id) => cell(results, id, row)!);
       // Rates: how many times the other's; latencies: how many times lower than the other's.
       const ratio = (x: number, y: number): string =>
         index < 5 ? `${(x / y).toFixed(2)}x` : `${(y / x).toFixed(2)}x lower`;
       return [
         row.label,
-        ...[z!, n!, a!, raw!].map((value) => show(value, row.digits)),
+        ...[z!, n!, o!, raw!].map((value) => show(value, row.digits)),
         ratio(z!, raw!),
         ratio(z!, n!),
-        ratio(a!, raw!),
+        ratio(o!, raw!),
       ];
     }),
   );

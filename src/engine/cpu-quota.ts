@@ -46,30 +46,35 @@ function ratio(quota: string, period: string | undefined): number | undefined {
  * the hierarchy (inside a container the root is usually the container's).
  */
 export function cgroupCpuQuota(read: ReadText = readText): number | undefined {
-  const lines = (read('/proc/self/cgroup') ?? '').split('\n');
   const quotas: number[] = [];
-  for (const line of lines) {
+  for (const line of (read('/proc/self/cgroup') ?? '').split('\n')) {
     const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line.trim()) ?? [];
     if (controllers === undefined || path === undefined) continue;
-    const dirs = path === '/' ? [''] : [path, ''];
-    if (controllers === '') {
-      for (const dir of dirs) {
-        const text = read(`/sys/fs/cgroup${dir}/cpu.max`) ?? read(`/sys/fs/cgroup/unified${dir}/cpu.max`);
-        const quota = text === undefined ? undefined : quotaOfCpuMax(text);
-        if (quota !== undefined) quotas.push(quota);
-      }
-    } else if (controllers.split(',').includes('cpu')) {
-      for (const dir of dirs) {
-        const base = `/sys/fs/cgroup/${controllers}${dir}`;
-        const quota = read(`${base}/cpu.cfs_quota_us`);
-        const period = read(`${base}/cpu.cfs_period_us`);
-        const cpus = quota === undefined || period === undefined ? undefined : quotaOfCfs(quota, period);
-        if (cpus !== undefined) quotas.push(cpus);
-      }
+    // cgroup v2 lists no controllers; v1 names them, and the CPU quota belongs to `cpu`.
+    const quotaIn = controllers === '' ? v2Quota : controllers.split(',').includes('cpu') ? v1Quota(controllers) : undefined;
+    for (const dir of path === '/' ? [''] : [path, '']) {
+      const quota = quotaIn?.(read, dir);
+      if (quota !== undefined) quotas.push(quota);
     }
   }
   return quotas.length === 0 ? undefined : Math.min(...quotas);
 }
+
+/** The cgroup v2 quota of the cgroup at `dir` (the unified hierarchy, mounted alone or beside v1's). */
+function v2Quota(read: ReadText, dir: string): number | undefined {
+  const text = read(`/sys/fs/cgroup${dir}/cpu.max`) ?? read(`/sys/fs/cgroup/unified${dir}/cpu.max`);
+  return text === undefined ? undefined : quotaOfCpuMax(text);
+}
+
+/** The cgroup v1 quota of the cgroup at `dir` in the hierarchy of `controllers` (`cpu`, `cpu,cpuacct`, ...). */
+const v1Quota =
+  (controllers: string) =>
+  (read: ReadText, dir: string): number | undefined => {
+    const base = `/sys/fs/cgroup/${controllers}${dir}`;
+    const quota = read(`${base}/cpu.cfs_quota_us`);
+    const period = read(`${base}/cpu.cfs_period_us`);
+    return quota === undefined || period === undefined ? undefined : quotaOfCfs(quota, period);
+  };
 
 /**
  * CPUs this process may use: its available parallelism bounded by its

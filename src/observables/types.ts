@@ -69,7 +69,8 @@ export interface CommonOptions {
    * streams, slow peers and every other socket type never spin. Measured:
    * one request at a time about 2.5 times the round trips of 0, nothing
    * changed with 100 in flight, and a client paced at a request per ms
-   * uses about 4 points more of a core. Give `busyPoll: 0` to never spin.
+   * uses about 4 points more of a core. Give `busyPoll: 0` to never spin;
+   * `setDefaultBusyPoll` changes the default for every socket made afterwards.
    *
    * ## Example
    * ```ts
